@@ -1,0 +1,3 @@
+"""igkg: build a knowledge graph of Internet-governance mailing-list archives."""
+
+__version__ = "0.1.0"
