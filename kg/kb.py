@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from kg.resources import KB_DIR
 from kg.vocab import DCTERMS, FOAF, IGKG, ORG, RDF, RDFS, SCHEMA, SKOS
 
-KB_DIR = Path(__file__).resolve().parent.parent / "ontology" / "kb"
 # KB files use relative IRIs (<org/cstd>); they resolve against this placeholder and are rebased on
 # the configured base IRI by kg.identity, so the KB keys never depend on the deployment.
 KB_BASE = "https://kg.example.org/id/"

@@ -142,3 +142,27 @@ class PageParse:
 
     messages: list[Message] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One resolved real-world thing with its IRI, names and (for KB entities) what the KB knows."""
+
+    key: str
+    kind: str  # person | organization | document | concept | event | place
+    iri: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    from_kb: bool = False
+    org_type: str | None = None
+    parents: tuple[str, ...] = ()  # keys of parent entities (sub-organization, part of a document)
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class MergeDecision:
+    """Why two keys were resolved to one entity, kept so merges can be reviewed."""
+
+    kept: str
+    merged: str
+    rule: str

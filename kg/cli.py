@@ -1,0 +1,198 @@
+"""The `igkg` command: a thin layer of click commands over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.config import Settings, settings_from_env
+from kg.errors import ConfigError, IgkgError
+
+STORE_HELP = "Embedded store folder (default: .igkg/store in the working folder, or $IGKG_STORE)."
+
+
+class IgkgGroup(click.Group):
+    """Turns igkg's own errors into one clear line on stderr and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"igkg: error: {exc}", err=True)
+            sys.exit(2)
+        except IgkgError as exc:
+            click.echo(f"igkg: error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=IgkgGroup)
+@click.version_option(__version__, prog_name="igkg")
+def main():
+    """Build, check, query and export a knowledge graph of Internet-governance mailing-list archives."""
+
+
+def _settings(store: str | None, base_iri: str | None = None, quiet: bool = False, **extra) -> Settings:
+    return settings_from_env(store_path=store, base_iri=base_iri, quiet=quiet or None, **extra)
+
+
+def _open_store(settings: Settings, must_exist: bool = True):
+    from kg.store import QuadStore
+    if must_exist and not Path(settings.store_path).exists():
+        raise ConfigError(f"no store at {settings.store_path}: run `igkg build SOURCE...` first "
+                          "(or point --store / $IGKG_STORE at one)")
+    return QuadStore(settings.store_path)
+
+
+def _fetcher_factory(settings: Settings):
+    from urllib.parse import urlsplit
+
+    from kg.sources.fetch import Fetcher, FetchPolicy
+
+    def factory(url: str):
+        return Fetcher(FetchPolicy(allowed_hosts=frozenset({urlsplit(url).hostname or ""})))
+    return factory
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the graph to this file; "
+              "the extension picks the format (.ttl .trig .nt .nq .jsonld). Without it: the embedded store.")
+@click.option("--store", help=STORE_HELP)
+@click.option("--base-iri", help="Base IRI of every minted IRI (default https://kg.example.org/id/).")
+@click.option("--include-contact-details", is_flag=True,
+              help="PRIVATE USE ONLY: keep e-mail addresses and phone numbers in message text.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+def build(sources, output, store, base_iri, include_contact_details, quiet):
+    """Build the graph from SOURCES: saved pipermail pages (text or HTML), folders of them, or URLs."""
+    from kg.export import export, format_for
+    from kg.pipeline import build as run_build
+
+    settings = _settings(store, base_iri, quiet, include_contact_details=include_contact_details or None)
+    if output:
+        format_for(output)  # fail on a bad extension before doing any work
+    if include_contact_details:
+        click.echo("igkg: WARNING: --include-contact-details keeps e-mail addresses and phone numbers "
+                   "in the graph. Do not publish this build.", err=True)
+    result = run_build(list(sources), settings, _fetcher_factory(settings))
+    if not result.messages:
+        for problem in result.problems:
+            click.echo(f"igkg: {problem.severity}: {problem.locator}: {problem.reason}", err=True)
+        raise IgkgError("no message could be read from the sources")
+    if output:
+        fmt = export(result.dataset, output)
+        where = f"{output} ({fmt.name})"
+    else:
+        store_ = _open_store(settings, must_exist=False)
+        store_.clear()
+        for name, graph in sorted(result.graphs.items()):
+            store_.replace_graph(name, graph)
+        store_.flush()
+        where = f"the store at {settings.store_path}"
+    if not quiet:
+        counts = ", ".join(f"{v} {k}" for k, v in result.summary().items())
+        click.echo(f"igkg: built {counts}; written to {where}", err=True)
+        for problem in result.problems:
+            click.echo(f"igkg: {problem.severity}: {problem.locator}: {problem.reason}", err=True)
+
+
+@main.command("export")
+@click.argument("output", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt_name", help="Format name (turtle, trig, ntriples, nquads, jsonld); "
+              "default: from OUTPUT's extension.")
+@click.option("--store", help=STORE_HELP)
+def export_cmd(output, fmt_name, store):
+    """Export the store to OUTPUT (Turtle is the union of all graphs; TriG/N-Quads keep them)."""
+    from kg.export import export, format_for
+
+    fmt = format_for(output, fmt_name)
+    settings = _settings(store)
+    export(_open_store(settings).to_dataset(), output, fmt)
+    click.echo(f"igkg: wrote {output} ({fmt.name})", err=True)
+
+
+@main.command()
+@click.option("--store", help=STORE_HELP)
+@click.option("--report", type=click.Path(dir_okay=False), help="Also write the sh:ValidationReport as Turtle.")
+def validate(store, report):
+    """Check the store against the SHACL shapes; exit 1 when any shape is violated."""
+    from kg.export import atomic_write
+    from kg.validate import summarize, validate_graph
+
+    settings = _settings(store)
+    result = validate_graph(_open_store(settings).union_graph())
+    for shape, severity, count in summarize(result):
+        click.echo(f"{severity}\t{count}\t{shape}")
+    if report:
+        atomic_write(report, result.report_graph.serialize(format="turtle", encoding="utf-8"))
+    violations = [r for r in result.results if r.severity.endswith("Violation")]
+    if result.conforms:
+        click.echo("igkg: the graph conforms to the shapes", err=True)
+    else:
+        for r in violations[:20]:
+            click.echo(f"  {r.focus_node} {r.result_path}: {r.message}", err=True)
+        click.echo(f"igkg: {len(violations)} violation(s)", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json", "xml"]), help="Output format.")
+@click.option("--list", "list_", is_flag=True, help="List the catalogue's queries and exit.")
+@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False), help="Run an ad-hoc query file.")
+@click.option("--store", help=STORE_HELP)
+def query(name, params, fmt, list_, file_, store):
+    """Run catalogue query NAME (see --list) or an ad-hoc --file over the store."""
+    from kg.queries import format_result, load_catalogue, run_named, run_text
+
+    catalogue = load_catalogue()
+    if list_:
+        for q in catalogue.values():
+            click.echo(f"{q.name}\t{q.title}")
+        return
+    raw: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"--param {item!r} must be KEY=VALUE")
+        raw[key.strip()] = value
+    store_ = _open_store(_settings(store))
+    if file_:
+        result = run_text(store_, Path(file_).read_text(encoding="utf-8"))
+    elif name:
+        result = run_named(store_, name, raw)
+    else:
+        raise ConfigError("give a query NAME, --file Q.rq, or --list")
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def parse(file):
+    """Show what the parser recovers from one page: messages, authors, dates, parents, segments."""
+    from kg.sources.pages import read_file
+    from kg.parse import parse_page
+
+    read = read_file(Path(file))
+    if read.page is None:
+        raise IgkgError(f"{file}: {read.problem.reason if read.problem else 'unreadable'}")
+    page = parse_page(read.page.text, read.page.provenance, read.page.url)
+    index = {m.id: i for i, m in enumerate(page.messages)}
+    for i, m in enumerate(page.messages):
+        author = m.author.name if m.author else None
+        parent = index.get(m.parent_id, m.parent_id) if m.parent_id else None
+        click.echo(f"[{i}] {m.kind} id={m.id} author={author!r} address={'yes' if m.author and m.author.address else 'no'}"
+                   f" date={m.date.isoformat() if m.date else None} parent={parent}")
+        for seg in m.segments:
+            excerpt = " ".join(m.text[seg.start:seg.end].split())[:100]
+            click.echo(f"    {seg.kind} {seg.start}-{seg.end}: {excerpt}")
+    for problem in page.problems:
+        click.echo(f"problem: {problem.severity}: {problem.reason}", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Export formats (name, media type, extension) and atomic, deterministic writers."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from kg.errors import ConfigError, ExportError
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: the name users type, its media type, file extension and writer."""
+
+    name: str
+    media_type: str
+    extension: str
+    keeps_graphs: bool
+    write: Callable[[Dataset], bytes]
+
+
+def union_of(ds: Dataset) -> Graph:
+    """Every triple of every graph (Turtle and N-Triples carry no graph names)."""
+    union = Graph()
+    for prefix, ns in ds.namespaces():
+        union.bind(prefix, ns, override=True)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def _sorted_lines(data: str) -> bytes:
+    # rdflib's N-Triples/N-Quads order follows hash order and changes with PYTHONHASHSEED
+    # (security.md 2.10); sorted lines are byte-stable.
+    lines = sorted({line for line in data.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _turtle(ds: Dataset) -> bytes:
+    return union_of(ds).serialize(format="turtle", encoding="utf-8")
+
+
+def _trig(ds: Dataset) -> bytes:
+    return ds.serialize(format="trig", encoding="utf-8")
+
+
+def _ntriples(ds: Dataset) -> bytes:
+    return _sorted_lines(union_of(ds).serialize(format="nt", encoding="utf-8").decode("utf-8"))
+
+
+def _nquads(ds: Dataset) -> bytes:
+    return _sorted_lines(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8"))
+
+
+def _jsonld(ds: Dataset) -> bytes:
+    # A dict context, never a URL: rdflib would fetch a URL context (security.md D4).
+    context = {prefix: str(ns) for prefix, ns in sorted(ds.namespaces()) if prefix}
+    raw = json.loads(ds.serialize(format="json-ld", context=context, auto_compact=False))
+    graphs = raw if isinstance(raw, list) else raw.get("@graph", [raw])
+    for g in graphs if isinstance(graphs, list) else []:
+        if isinstance(g, dict) and isinstance(g.get("@graph"), list):
+            g["@graph"].sort(key=lambda node: str(node.get("@id", "")))
+    if isinstance(graphs, list):
+        graphs.sort(key=lambda node: str(node.get("@id", "")) if isinstance(node, dict) else "")
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", ".ttl", False, _turtle),
+    Format("trig", "application/trig", ".trig", True, _trig),
+    Format("ntriples", "application/n-triples", ".nt", False, _ntriples),
+    Format("nquads", "application/n-quads", ".nq", True, _nquads),
+    Format("jsonld", "application/ld+json", ".jsonld", True, _jsonld),
+)
+
+
+def format_for(path: str | Path | None = None, name: str | None = None) -> Format:
+    """The format named `name`, or the one whose extension `path` has."""
+    for fmt in FORMATS:
+        if (name and name == fmt.name) or (not name and path and str(path).endswith(fmt.extension)):
+            return fmt
+    valid = ", ".join(f"{f.name} ({f.extension})" for f in FORMATS)
+    what = f"format {name!r}" if name else f"the extension of {str(path)!r}"
+    raise ConfigError(f"unknown {what}; valid formats: {valid}")
+
+
+def atomic_write(path: str | Path, data: bytes) -> None:
+    """Write to a temp file beside `path`, fsync, then rename: a crash leaves the old file intact."""
+    target = Path(path)
+    folder = target.parent.resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=target.name)
+    except OSError as exc:
+        raise ExportError(f"cannot write to {folder}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        dir_fd = os.open(folder, os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise ExportError(f"cannot write {target}: {exc.strerror}") from exc
+        raise
+
+
+def export(ds: Dataset, path: str | Path, fmt: Format | None = None) -> Format:
+    """Serialise the dataset in the format of `path`'s extension (or `fmt`) and write it atomically."""
+    fmt = fmt or format_for(path)
+    try:
+        data = fmt.write(ds)
+    except Exception as exc:  # rdflib raises plain Exceptions on unserialisable terms
+        raise ExportError(f"cannot serialise as {fmt.name}: {exc}") from exc
+    atomic_write(path, data)
+    return fmt
