@@ -170,6 +170,17 @@ def query(name, params, fmt, list_, file_, store):
     click.echo(format_result(result, fmt), nl=False)
 
 
+@main.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("pages_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("-v", "--verbose", is_flag=True, help="List missed and extra entities per page.")
+def eval_cmd(gold_dir, pages_dir, verbose):
+    """Score builds of PAGES_DIR against gold annotations in GOLD_DIR (precision, recall, F1)."""
+    from kg.evaluate import evaluate, report
+
+    click.echo(report(evaluate(Path(gold_dir), Path(pages_dir)), verbose), nl=False)
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def parse(file):
