@@ -15,6 +15,7 @@ from kg.infer import infer, load_ontology
 from kg.kb import load_kb
 from kg.model import ExtractionResult, Message, Problem
 from kg.parse import parse_page
+from kg.parse.ids import content_key
 from kg.privacy import redact_message
 from kg.sources.pages import iter_sources
 from kg.triples import MessageGraphBuilder, kb_graph, meta_graph, quoted_in_index
@@ -47,11 +48,27 @@ class BuildResult:
         return counts
 
 
+def _alias_by_content(messages: list[Message]) -> dict[str, str]:
+    """Content-key ids ("h-...") that name a message also known by its Message-ID: a quoted copy of
+    an archived message gets the archived message's id, so the two become one."""
+    aliases: dict[str, str] = {}
+    for m in messages:
+        if m.message_id:
+            key = "h-" + content_key(m.author.name if m.author else None, m.text)
+            if key != m.id:
+                aliases.setdefault(key, m.id)
+    return aliases
+
+
 def merge_duplicates(messages: list[Message]) -> list[Message]:
     """One message per id: the archived copy wins over a quoted copy, and missing fields are filled
     from the other copies (a quoted copy may know the parent, an archived one the URL)."""
+    aliases = _alias_by_content(messages)
     by_id: dict[str, Message] = {}
     for m in messages:
+        if m.id in aliases or (m.parent_id or "") in aliases:
+            m = replace(m, id=aliases.get(m.id, m.id),
+                        parent_id=aliases.get(m.parent_id, m.parent_id) if m.parent_id else None)
         seen = by_id.get(m.id)
         if seen is None:
             by_id[m.id] = m
