@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,18 @@ def union_of(ds: Dataset) -> Graph:
     return union
 
 
+def _rdflib_internal(writer: Callable[[Dataset], bytes]) -> Callable[[Dataset], bytes]:
+    """rdflib 7's own TriG/N-Quads/JSON-LD writers call its deprecated Dataset.contexts and friends;
+    those warnings are rdflib's business, not the caller's, so exactly they are silenced here."""
+
+    @functools.wraps(writer)
+    def wrapped(ds: Dataset) -> bytes:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Dataset\.\w+ is deprecated", category=DeprecationWarning)
+            return writer(ds)
+    return wrapped
+
+
 def _sorted_lines(data: str) -> bytes:
     # rdflib's N-Triples/N-Quads order follows hash order and changes with PYTHONHASHSEED
     # (security.md 2.10); sorted lines are byte-stable.
@@ -46,6 +60,7 @@ def _turtle(ds: Dataset) -> bytes:
     return union_of(ds).serialize(format="turtle", encoding="utf-8")
 
 
+@_rdflib_internal
 def _trig(ds: Dataset) -> bytes:
     return ds.serialize(format="trig", encoding="utf-8")
 
@@ -54,10 +69,12 @@ def _ntriples(ds: Dataset) -> bytes:
     return _sorted_lines(union_of(ds).serialize(format="nt", encoding="utf-8").decode("utf-8"))
 
 
+@_rdflib_internal
 def _nquads(ds: Dataset) -> bytes:
     return _sorted_lines(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8"))
 
 
+@_rdflib_internal
 def _jsonld(ds: Dataset) -> bytes:
     # A dict context, never a URL: rdflib would fetch a URL context (security.md D4).
     context = {prefix: str(ns) for prefix, ns in sorted(ds.namespaces()) if prefix}

@@ -86,6 +86,20 @@ def merge_duplicates(messages: list[Message]) -> list[Message]:
     return [by_id[k] for k in sorted(by_id)]
 
 
+def inherit_list(messages: list[Message]) -> list[Message]:
+    """A quoted message was sent to the list of the message that quotes it (every post has a forum)."""
+    by_id = {m.id: m for m in messages}
+    for m in messages:
+        name, parent_id, seen = by_id[m.id].list_name, m.parent_id, set()
+        while name and parent_id in by_id and parent_id not in seen:
+            seen.add(parent_id)
+            parent = by_id[parent_id]
+            if parent.list_name is None:
+                by_id[parent_id] = parent = replace(parent, list_name=name)
+            parent_id = parent.parent_id
+    return [by_id[m.id] for m in messages]
+
+
 def _progress(items, settings: Settings, desc: str, total: int | None = None):
     return tqdm(items, desc=desc, total=total, unit="msg" if desc != "reading" else "page",
                 disable=settings.quiet, leave=False)
@@ -103,7 +117,7 @@ def build(sources: list[str], settings: Settings, fetcher_factory: Callable | No
         page = parse_page(read.page.text, read.page.provenance, read.page.url)
         problems.extend(page.problems)
         parsed.extend(page.messages)
-    messages = merge_duplicates(parsed)
+    messages = inherit_list(merge_duplicates(parsed))
     if not settings.include_contact_details:
         messages = [redact_message(m) for m in messages]
     results: dict[str, ExtractionResult] = {}
@@ -119,8 +133,9 @@ def build(sources: list[str], settings: Settings, fetcher_factory: Callable | No
     graphs[minter.graph("kb")] = kb_graph(kb, load_ontology(), minter)
     lists = sorted({m.list_name for m in messages if m.list_name})
     counts = {"messages": len(messages), "entities": len(resolution.entities)}
+    newest = max((m.date for m in messages if m.date is not None and m.date.tzinfo is not None), default=None)
     graphs[minter.graph("meta")] = meta_graph(minter, "igkg: " + (", ".join(lists) or "mailing-list archive"),
-                                              sources, counts)
+                                              sources, counts, newest)
     union = Graph()
     for g in graphs.values():
         for triple in g:

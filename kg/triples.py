@@ -250,14 +250,18 @@ def kb_graph(kb: KnowledgeBase, ontology: Graph, minter: Minter) -> Graph:
     return g
 
 
-def meta_graph(minter: Minter, title: str, sources: list[str], counts: dict[str, int]) -> Graph:
-    """VoID/DCAT/PROV description of the dataset. No wall-clock time, so builds stay byte-identical."""
+def meta_graph(minter: Minter, title: str, sources: list[str], counts: dict[str, int],
+               newest: datetime | None = None) -> Graph:
+    """VoID/DCAT/PROV description of the dataset. Its date is the newest message's, not the wall
+    clock's, so the same input gives byte-identical output."""
     g = Graph()
     dataset = URIRef(minter.base + "dataset")
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCTERMS.title, Literal(title)))
     g.add((dataset, VOID.uriSpace, Literal(minter.base)))
+    if newest is not None:
+        g.add((dataset, DCTERMS.created, date_literal(newest)))
     g.add((dataset, VOID.documents, Literal(counts.get("messages", 0))))
     g.add((dataset, VOID.entities, Literal(counts.get("entities", 0))))
     activity = URIRef(minter.base + "dataset#build")
