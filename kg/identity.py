@@ -92,9 +92,26 @@ class Resolution:
         return self.canonical.get(key)
 
 
+# German umlauts are written both ways ("Kleinwächter", "Kleinwaechter") and folded accents lose
+# the e ("Löfven" -> "lofven"): collapsing ae/oe/ue to a/o/u makes the variants one key.
+_TRANSLIT = str.maketrans({"ß": "ss"})
+# Common English short forms of given names: "Bill Drake" and "William Drake" are one person when
+# the surname agrees. Only the given name is compared this way, never a surname.
+NICKNAMES = {
+    "bill": "william", "will": "william", "billy": "william", "bob": "robert", "rob": "robert",
+    "bobby": "robert", "dick": "richard", "rick": "richard", "rich": "richard", "jim": "james",
+    "jimmy": "james", "mike": "michael", "tom": "thomas", "tony": "anthony", "chuck": "charles",
+    "charlie": "charles", "dave": "david", "steve": "stephen", "chris": "christopher", "kate": "katherine",
+    "liz": "elizabeth", "beth": "elizabeth", "jenny": "jennifer", "andy": "andrew", "alex": "alexander",
+    "nick": "nicholas", "ted": "edward", "ed": "edward", "joe": "joseph", "dan": "daniel", "ben": "benjamin",
+    "sam": "samuel", "matt": "matthew", "pat": "patrick", "peggy": "margaret", "maggie": "margaret",
+}
+
+
 def name_tokens(name: str) -> list[str]:
     """Folded tokens of a person's name without honorifics: "Ambassador Kahn" -> ["kahn"]."""
-    tokens = fold(name).split()
+    tokens = [t.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+              for t in fold(name.translate(_TRANSLIT)).split()]
     while tokens and tokens[0] in TITLES:
         tokens = tokens[1:]
     return tokens
@@ -147,12 +164,20 @@ class _PeopleClusters:
 
 
 def _full_name_merges(clusters: _PeopleClusters, names: dict[str, set[str]], thread_of_key: dict[str, set[str]]):
-    """Merge full names that are one person: same first and last name (middle names differ), or,
-    within one thread, the same first name and a surname one edit away ("Hendron" / "Hendon")."""
+    """Merge full names that are one person: same first (or short form of it) and last name, middle
+    names aside; within one thread, the same first name and a surname one edit away ("Hendron" /
+    "Hendon"), or a name that is the end of a longer one ("Johnson Sirleaf" / "Ellen Johnson Sirleaf")."""
     full = sorted(k for k in names if len(k.split()) >= 2)
     by_first: dict[str, list[str]] = defaultdict(list)
     for key in full:
-        by_first[key.split()[0]].append(key)
+        first = key.split(":", 1)[1].split()[0]
+        by_first[NICKNAMES.get(first, first)].append(key)
+    for a in full:
+        tail = a.split(":", 1)[1].split()
+        for b in full:
+            longer = b.split(":", 1)[1].split()
+            if len(longer) > len(tail) >= 2 and longer[-len(tail):] == tail and thread_of_key[a] & thread_of_key[b]:
+                clusters.union(a, b, "the end of a longer name in the same thread")
     for first, keys in sorted(by_first.items()):
         for i, a in enumerate(keys):
             for b in keys[i + 1:]:

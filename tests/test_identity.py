@@ -104,3 +104,20 @@ def test_minted_iris_are_valid_and_deterministic(label, kind):
     assert iri == minter.entity(f"{kind}:{label}")
     pyoxigraph.NamedNode(minter.post(label))
     pyoxigraph.NamedNode(minter.forum(label))
+
+
+def test_umlaut_spellings_are_one_person():
+    assert person_key("Jürgen Müller") == person_key("Juergen Mueller") == person_key("Jurgen Muller")
+
+
+def test_short_given_name_with_the_same_surname_merges():
+    canonical, _, merges, _, _ = run([msg("a", "Robert Tanaka"), msg("b", "Bob Tanaka")])
+    assert canonical["person:bob tanaka"] == canonical["person:robert tanaka"]
+    canonical, *_ = run([msg("a", "Robert Tanaka"), msg("b", "Bob Ito")])
+    assert canonical["person:bob ito"] != canonical["person:robert tanaka"]
+
+
+def test_end_of_a_longer_name_in_the_thread_merges():
+    messages = [msg("a", "Nadia Kerr"), msg("b", "Tomás Ortega", parent="a")]
+    canonical, *_ = run(messages, [mention("a", "Maria Elena Quispe"), mention("b", "Elena Quispe")])
+    assert canonical["person:elena quispe"] == canonical["person:maria elena quispe"]
