@@ -1,0 +1,1 @@
+"""Archive sources: one module per archive kind, and fetch.py, the one HTTP client."""
