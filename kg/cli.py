@@ -205,5 +205,67 @@ def parse(file):
         click.echo(f"problem: {problem.severity}: {problem.reason}", err=True)
 
 
+SUPPRESSED_HELP = "File of person IRIs (one a line) to answer 410 Gone for and leave out."
+
+
+def _read_iris(path: str | None) -> frozenset[str]:
+    """Person IRIs, one a line (# comments), that the server and site answer 410 Gone for."""
+    if not path:
+        return frozenset()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return frozenset(s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--suppressed", "suppressed_file", type=click.Path(exists=True, dir_okay=False), help=SUPPRESSED_HELP)
+@click.option("--base-iri", help="Base IRI of the data (default $IGKG_BASE_IRI or https://kg.example.org/id/).")
+@click.option("--store", help=STORE_HELP)
+def serve(host, port, suppressed_file, base_iri, store):
+    """Serve the store as linked data: entity pages, content negotiation, SPARQL at /sparql."""
+    try:
+        import uvicorn
+
+        from kg.serve import create_app
+    except ImportError as exc:
+        raise ConfigError("the server needs its extra: pip install -e '.[serve]'") from exc
+    settings = _settings(store, base_iri)
+    app = create_app(_open_store(settings), settings, _read_iris(suppressed_file))
+    # no access log: query strings can hold searches for people (security.md section 3)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+
+@main.command()
+@click.option("--site", "site_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the static site (replaced atomically; must be empty, new, or an earlier site).")
+@click.option("--public-root", help="URL the site is served from, for VoID's links (default: the base IRI's host).")
+@click.option("--suppressed", "suppressed_file", type=click.Path(exists=True, dir_okay=False), help=SUPPRESSED_HELP)
+@click.option("--base-iri", help="Base IRI of the data.")
+@click.option("--store", help=STORE_HELP)
+def publish(site_dir, public_root, suppressed_file, base_iri, store):
+    """Write a static linked-data site: HTML, Turtle and JSON-LD per entity, nginx/Apache config."""
+    from kg.site import publish_site
+
+    settings = _settings(store, base_iri)
+    report = publish_site(_open_store(settings), settings, site_dir,
+                          suppressed=_read_iris(suppressed_file), public_root=public_root)
+    click.echo(f"wrote {report.entities} entity pages and {report.threads} thread(s) to {report.out_dir}")
+
+
+@main.command("push")
+@click.argument("endpoint")
+@click.option("--graph", "graphs", multiple=True, help="Push only this named graph (repeatable).")
+@click.option("--force", is_flag=True, help="Push every graph, ignoring what was pushed before.")
+@click.option("--store", help=STORE_HELP)
+def push_cmd(endpoint, graphs, force, store):
+    """Load the named graphs into a SPARQL 1.1 store (Graph Store Protocol), skipping unchanged ones."""
+    from kg.push import push
+
+    report = push(_open_store(_settings(store)), endpoint, graphs=list(graphs) or None, force=force)
+    click.echo(f"pushed {len(report.pushed)}, unchanged {len(report.skipped)}, "
+               f"deleted {len(report.deleted)} graph(s) at {report.endpoint}")
+
+
 if __name__ == "__main__":
     main()

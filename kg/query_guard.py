@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -109,13 +110,19 @@ def check_query(sparql: str) -> str:
     return verdict.form
 
 
+_PARSER_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=512)
 def _verdict(sparql: str) -> _Verdict:
     if len(sparql) > MAX_QUERY_CHARS:
         return _Verdict(None, QueryError, f"the query is {len(sparql):,} characters long; the limit is "
                                           f"{MAX_QUERY_CHARS:,}")
     try:
-        tree = parseQuery(sparql)
+        # rdflib's pyparsing grammar keeps state: two threads parsing at once fail with
+        # "TypeError: Param.postParse2()" (seen under the server's load test)
+        with _PARSER_LOCK:
+            tree = parseQuery(sparql)
     except ParseBaseException as exc:
         return _not_a_query(sparql, exc)
     except RecursionError:
