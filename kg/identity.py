@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import urllib.parse
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -109,7 +110,11 @@ NICKNAMES = {
 
 
 def name_tokens(name: str) -> list[str]:
-    """Folded tokens of a person's name without honorifics: "Ambassador Kahn" -> ["kahn"]."""
+    """Folded tokens of a person's name without honorifics or a bracketed note: "Ambassador Kahn" -> ["kahn"].
+
+    "Ian Peter ( ongoing Co-coordinator)" -> ["ian", "peter"]: a display name's parenthesis is a role.
+    """
+    name = re.sub(r"\([^)]*\)?", " ", name)
     tokens = [t.replace("ae", "a").replace("oe", "o").replace("ue", "u")
               for t in fold(name.translate(_TRANSLIT)).split()]
     while tokens and tokens[0] in TITLES:
@@ -168,6 +173,13 @@ def _full_name_merges(clusters: _PeopleClusters, names: dict[str, set[str]], thr
     names aside; within one thread, the same first name and a surname one edit away ("Hendron" /
     "Hendon"), or a name that is the end of a longer one ("Johnson Sirleaf" / "Ellen Johnson Sirleaf")."""
     full = sorted(k for k in names if len(k.split()) >= 2)
+    # "SCHOMBE BAUDOUIN" / "Baudouin SCHOMBE": a surname written first is the same two-word name
+    by_tokens: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key in full:
+        by_tokens[tuple(sorted(key.split(":", 1)[1].split()))].append(key)
+    for keys in by_tokens.values():
+        for other in keys[1:]:
+            clusters.union(keys[0], other, "same name words, surname first")
     by_first: dict[str, list[str]] = defaultdict(list)
     for key in full:
         first = key.split(":", 1)[1].split()[0]
@@ -279,7 +291,10 @@ def resolve(messages: list[Message], results: dict[str, ExtractionResult], kb: K
     for key, root in canonical.items():
         res.canonical[key] = root
     for root, counter in surfaces.items():
-        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))
+        # The most used form wins (author headers weigh 10, each mention 1); a tie goes to the full
+        # name (at least two words), then alphabetically: never to the longer form, which is as often
+        # the misspelt one ("David Hendron" / "David Hendon").
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], len(kv[0].split()) < 2, kv[0]))
         label = ranked[0][0]
         alts = tuple(sorted({s for s, _ in ranked[1:]} - {label}))
         res.entities[root] = Entity(root, "person", minter.person(root), label, alts)
@@ -297,9 +312,24 @@ def resolve(messages: list[Message], results: dict[str, ExtractionResult], kb: K
             for key in (rel.subject, rel.org, None if rel.object_is_literal else rel.object):
                 if key and not key.startswith("person:") and key not in kinds:
                     kinds[key] = _kind_of_key(key, kb)
+    plural_of = _plurals(kinds)
     for key in sorted(kinds):
+        if key in plural_of:
+            continue
         _resolve_thing(res, key, kinds[key], seen_labels.get(key, Counter()), kb, kb_index, minter)
+    for key, singular in sorted(plural_of.items()):
+        res.canonical[key] = res.canonical[singular]
+        res.merges.append(MergeDecision(res.canonical[singular], key, "plural of an open-world name"))
     return res
+
+
+def _plurals(kinds: dict[str, str]) -> dict[str, str]:
+    """Open-world keys that are the plural of another key of the same kind: "Open Forums" -> "Open Forum"."""
+    result = {}
+    for key, kind in kinds.items():
+        if ":" in key and key.endswith("s") and kinds.get(key[:-1]) == kind:
+            result[key] = key[:-1]
+    return result
 
 
 def _kind_of_key(key: str, kb: KnowledgeBase) -> str:

@@ -61,3 +61,13 @@ def test_last_comma_first_author_key():
 def test_unquoted_attribution_name():
     text = "On 2 May 2024, Zoltan Kertesz wrote:\n\nWe should wait.\n\nYes, I agree."
     assert ("person:zoltan kertesz", "Zoltan Kertesz") in people(text, author=None)
+
+
+@pytest.mark.parametrize("text", [
+    "Coverage ranged from El Mundo to Le Figaro and La Nación.",  # newspapers opened by an article
+    "El Director General de la agencia habló ayer.",  # an office, not a person
+    "The story ran in the Lagos Times and the Nairobi Post on Monday.",  # periodicals
+])
+def test_articles_periodicals_and_offices_are_not_people(text):
+    assert not [k for k, _ in people(text) if "diario" in k or k.startswith("person:el ") or "times" in k
+                or "post" in k or "director" in k or "mundo" in k or "figaro" in k]

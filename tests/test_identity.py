@@ -121,3 +121,42 @@ def test_end_of_a_longer_name_in_the_thread_merges():
     messages = [msg("a", "Nadia Kerr"), msg("b", "Tomás Ortega", parent="a")]
     canonical, *_ = run(messages, [mention("a", "Maria Elena Quispe"), mention("b", "Elena Quispe")])
     assert canonical["person:elena quispe"] == canonical["person:maria elena quispe"]
+
+
+def test_surname_written_first_is_the_same_person():
+    messages = [msg("a", "Kwame ASANTE"), msg("b", "ASANTE KWAME")]
+    canonical, _, merges, _, _ = run(messages)
+    assert canonical["person:kwame asante"] == canonical["person:asante kwame"]
+    assert any(m.rule == "same name words, surname first" for m in merges)
+
+
+def test_a_bracketed_role_in_a_display_name_is_not_part_of_the_name():
+    assert person_key("Lena Holm (interim co-chair)") == person_key("Lena Holm") == "person:lena holm"
+
+
+def test_the_label_is_the_most_used_form_and_a_tie_never_goes_to_the_longer_form():
+    from kg.identity import resolve
+    from kg.kb import load_kb
+
+    messages = [msg("a", "Priya Raman", address="p@example.org"), msg("b", "Tomas Ortega", parent="a")]
+    res = resolve(messages, {"b": ExtractionResult("b", (mention("b", "Mark Lindqvist"),)),
+                             "a": ExtractionResult("a", (mention("a", "Mark Lindquist"),))},
+                  load_kb(), Minter("https://x.example/", "k"))
+    (key,) = {res.resolve("person:mark lindqvist"), res.resolve("person:mark lindquist")}
+    assert res.entities[key].label == "Mark Lindquist"  # tie: alphabetical, not the longer form
+
+
+def test_open_world_plural_names_are_one_entity():
+    from kg.identity import resolve
+    from kg.kb import load_kb
+
+    def org(mid, label):
+        return Mention("organization", "organization:" + label.lower(), label,
+                       Evidence(mid, 0, len(label), label, "test@1"), label)
+
+    messages = [msg("a", "Priya Raman"), msg("b", "Tomas Ortega")]
+    res = resolve(messages, {"a": ExtractionResult("a", (org("a", "Youth Hubs"),)),
+                             "b": ExtractionResult("b", (org("b", "Youth Hub"),))},
+                  load_kb(), Minter("https://x.example/", "k"))
+    assert res.resolve("organization:youth hubs") == res.resolve("organization:youth hub")
+    assert any(m.rule == "plural of an open-world name" for m in res.merges)

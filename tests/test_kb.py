@@ -8,6 +8,7 @@ from collections import defaultdict
 import pytest
 from rdflib import Graph, URIRef
 
+from kg.extractors.salience import broad_topics, generic_terms
 from kg.kb import KB_BASE, KB_DIR, load_kb
 from kg.vocab import DCTERMS, FOAF, IGKG, ORG, RDF, SCHEMA, SKOS
 
@@ -70,7 +71,15 @@ def test_all_subjects_are_relative_to_the_kb_base(kb):
 def test_every_typed_subject_is_an_entry(kb):
     # a typo in a class name would silently drop an entity from the loader
     skipped = {str(s)[len(KB_BASE):] for s in kb.graph.subjects(RDF.type, None)} - set(kb.entries)
-    assert skipped <= {"concept/scheme"}
+    assert skipped <= {"concept/scheme", "concept/broad-topics", "concept/generic-terms"}
+
+
+def test_salience_collections_hold_concepts_only_once(kb):
+    # a concept is a term of art, a broad topic or generic vocabulary: never two of them
+    broad, generic = broad_topics(kb), generic_terms(kb)
+    assert broad and generic and not broad & generic
+    assert all(kb.entries[k].kind == "concept" for k in broad | generic)
+    assert "concept/enhanced-cooperation" not in broad | generic
 
 
 def test_documents_have_a_single_title(kb):

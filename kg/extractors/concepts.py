@@ -8,11 +8,12 @@ from kg.extractors.common import context, covered, new_mention
 from kg.extractors.gazetteer import current_kb, gazetteer_for
 from kg.extractors.kbmatch import kb_mentions
 from kg.extractors.phrases import head_kind
+from kg.extractors.salience import salient
 from kg.extractors.text import fold
 from kg.model import ExtractionResult, Mention, Message
 
 NAME = "concepts"
-VERSION = "1"
+VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 
@@ -23,6 +24,8 @@ def extract(message: Message, found: ExtractionResult) -> ExtractionResult:
     names = covered([m for m in found.mentions if m.kind in ("organization", "document") and ":" in m.key])
     mentions = [m for m in kb_mentions(message, found, "concept", EXTRACTOR)
                 if not names.contains(m.evidence.start, m.evidence.end)]
+    ctx = context(message)
+    mentions = salient(message, mentions, current_kb(), ctx.signature[0] if ctx.signature else len(message.text))
     mentions += _quoted_terms(message, list(found.mentions) + mentions)
     return ExtractionResult(message.id, tuple(mentions))
 

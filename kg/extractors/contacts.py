@@ -48,3 +48,12 @@ def contact_kind(line: str) -> str | None:
     if re.search(r"\d", stripped) and (_STREET.search(stripped) or _POSTCODE.search(stripped)):
         return "address"
     return None
+
+
+_STREET_NAME = re.compile(_STREET.pattern + r"\s+(?:(?:de|do|da|dos|das|del|de la|du|des|of|the|von|der)\s+)*$",
+                          re.IGNORECASE)
+
+
+def street_before(text: str) -> bool:
+    """True when `text` ends with a street word: the place after it names the street ("Avenida do Brasil")."""
+    return bool(_STREET_NAME.search(text[-40:]))

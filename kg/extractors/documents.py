@@ -13,7 +13,7 @@ from kg.extractors.text import Spans, fold, sentence_span
 from kg.model import ExtractionResult, Mention, Message
 
 NAME = "documents"
-VERSION = "1"
+VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 # Mail markup for italics/bold/quotes around a title: /Title/, *Title*, "Title", “Title”.
@@ -207,6 +207,36 @@ def _generic_titles(message: Message, found_mentions: list[Mention], docs: list[
     return result
 
 
+# "the WSIS+10 process (with its outcome document)": the outcome of the process named just before.
+_OUTCOME = re.compile(r"\b(?:its|the|their)\s+(outcome\s+(?:document|statement|text))\b", re.IGNORECASE)
+_PROCESS_WORDS = re.compile(r"\s+(?:process|review|meeting|summit|negotiations?)$", re.IGNORECASE)
+
+
+def _outcomes(message: Message, docs: list[Mention]) -> list[Mention]:
+    """ "its outcome document" -> the KB outcome document of the nearest event or body before it (same paragraph)."""
+    text = message.text
+    gaz = gazetteer_for()
+    entries = current_kb().entries
+    # the events extractor runs later: the KB matches of the text are the owners to look at
+    owners = sorted((s, e, k) for s, e, k, kind in kb_spans(message) if kind in ("event", "organization"))
+    seen = covered(docs)
+    result = []
+    for m in _OUTCOME.finditer(text):
+        if seen.overlaps(m.start(), m.end()):
+            continue
+        paragraph = text.rfind("\n\n", 0, m.start())
+        before = [o for o in owners if paragraph < o[0] and o[1] <= m.start() and m.start() - o[1] <= 200]
+        for start, end, owner in before[-1:]:
+            entry = entries[owner]
+            names = [_PROCESS_WORDS.sub("", n) for n in (text[start:end], entry.label, *entry.acronyms)]
+            key = next((k for n in names for form in (f"{n} {m.group(1)}", f"{m.group(1)} of the {n}")
+                        if (k := gaz.lookup(form)) and entries[k].kind == "document"), None)
+            if key:
+                result.append(new_mention(message, "document", key, m.start(1), m.end(1), EXTRACTOR,
+                                          entries[key].label))
+    return result
+
+
 def extract(message: Message, found: ExtractionResult) -> ExtractionResult:
     """Document mentions: KB titles, extracted titles, PDF links and cited paragraphs."""
     mentions = kb_mentions(message, found, "document", EXTRACTOR)
@@ -214,6 +244,7 @@ def extract(message: Message, found: ExtractionResult) -> ExtractionResult:
     prior = [m for m in found.mentions if m.kind == "document"]
     mentions += _title_mentions(message, prior + mentions)
     mentions += _generic_titles(message, list(found.mentions), prior + mentions)
+    mentions += _outcomes(message, prior + mentions)
     docs = prior + mentions
     mentions += _pdf_mentions(message, docs)
     mentions += _paragraph_mentions(message, docs)

@@ -7,11 +7,12 @@ import re
 from kg.extractors.common import context, covered, new_mention
 from kg.extractors.kbmatch import kb_mentions, kb_spans
 from kg.extractors.phrases import named_phrases
+from kg.extractors.gazetteer import current_kb
 from kg.extractors.text import Spans, fold
 from kg.model import ExtractionResult, Mention, Message
 
 NAME = "events"
-VERSION = "1"
+VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 # "IGF 2025", "ICANN 82", "WSIS+25": a known body or process followed by an edition number.
@@ -48,4 +49,29 @@ def extract(message: Message, found: ExtractionResult) -> ExtractionResult:
             continue
         label = " ".join(text[phrase.start:phrase.end].split())
         mentions.append(new_mention(message, "event", "event:" + fold(label), phrase.start, phrase.end, EXTRACTOR, label))
+    mentions += _described(message, list(found.mentions) + mentions)
     return ExtractionResult(message.id, tuple(mentions))
+
+
+# A process named by its head noun alone: "after the transition" (one KB process only: "the review" has many).
+_DESCRIBED = re.compile(r"\b[Tt]he\s+(transition)\b")
+_STOP = frozenset("the of on for and in to process review transition negotiations".split())
+
+
+def _described(message: Message, found_mentions: list[Mention]) -> list[Mention]:
+    """ "the transition" is the one KB process with that head noun whose other words the message (or its
+    subject line) names: "[CWG-Stewardship] ... after the transition" -> IANA stewardship transition."""
+    kb = current_kb()
+    seen = covered(found_mentions)
+    context_words = set(fold(f"{message.subject or ''} {message.text}").split())
+    result = []
+    for m in _DESCRIBED.finditer(message.text):
+        if seen.overlaps(m.start(), m.end()):
+            continue
+        head = m.group(1).lower()
+        fits = [e for e in kb.by_kind("event")
+                if head in fold(e.label).split() and (words := set(fold(e.label).split()) - _STOP)
+                and words & context_words]
+        if len(fits) == 1:
+            result.append(new_mention(message, "event", fits[0].key, m.start(), m.end(), EXTRACTOR, fits[0].label))
+    return result

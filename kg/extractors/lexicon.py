@@ -10,7 +10,8 @@ commission committee council board department ministry agency authority forum gr
 organization organisation association foundation institute institution fund fond secretariat registry
 network alliance coalition federation consortium partnership assembly parliament court university
 centre center chapter panel bureau directorate division taskforce corporation company government
-administration observatory academy plenary office
+administration observatory academy plenary office school école ecole escuela escola universidad université
+universidade universität instituto institut
 """.split())
 # Head nouns of document titles: "São Paulo Multistakeholder Guidelines", "UN Cybercrime Convention".
 DOC_HEADS = frozenset("""
@@ -48,6 +49,15 @@ dear all the and but or if so as at in on of for to from with by re fw fwd subje
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july
 august september october november december internet global united national international
 regional digital civil society public private sector government governments online
+""".split())
+# Articles that open a capitalised phrase which is a title, a newspaper or an office, not a person,
+# even when the table knows them as given names: "El País", "El Director Ejecutivo", "Le Monde".
+ARTICLES = frozenset("el la lo los las le les il gli der die das the".split())
+# Words that make a capitalised run a periodical or an office: "Diario de Chihuahua", "Financial Times".
+MEDIA_AND_OFFICE = frozenset("""
+diario periódico periodico journal gazette times post tribune herald news noticias jornal folha revista
+magazine ejecutivo ejecutiva director directora diretor diretora directeur directrice presidente secretario
+secretaria ministro ministra
 """.split())
 # Particles inside personal names: "Ana Cristina F. Amoroso das Neves", "Ludwig van Beethoven".
 NAME_PARTICLES = frozenset("de da das do dos di du del della van von der den ter le la bin ibn al el ben y e".split())

@@ -6,13 +6,13 @@ import re
 
 from kg.extractors.common import author_key, context, in_signature, natural_order, new_mention
 from kg.extractors.kbmatch import kb_spans
-from kg.extractors.lexicon import NAME_PARTICLES, NOT_NAMES, TITLES, is_given_name
+from kg.extractors.lexicon import ARTICLES, MEDIA_AND_OFFICE, NAME_PARTICLES, NOT_NAMES, TITLES, is_given_name
 from kg.extractors.phrases import Token, head_kind, tokens
 from kg.extractors.text import Spans, fold
 from kg.model import ExtractionResult, Mention, Message
 
 NAME = "people"
-VERSION = "1"
+VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)?"
@@ -64,13 +64,16 @@ def _full_names(message: Message, start: int, end: int) -> list[tuple[int, int, 
         if first >= len(toks) or not _is_name_word(toks[first]):
             i += 1
             continue
-        if title is None and not is_given_name(toks[first].text):
+        if title is None and (not is_given_name(toks[first].text) or toks[first].lower in ARTICLES):
             i += 1
             continue
         j, last = first + 1, first if title else None
         while j < len(toks) and j - first < 5:
             t, prev = toks[j], toks[j - 1]
             if "\n" in text[prev.end:t.start] or text[prev.end:t.start].strip():
+                break
+            if t.lower in MEDIA_AND_OFFICE:
+                last = None  # "Financial Times", "Diario de Chihuahua": a periodical or an office
                 break
             if _is_name_word(t):
                 last = j
