@@ -1,19 +1,24 @@
-"""Export formats (name, media type, extension) and atomic, deterministic writers."""
+"""Export formats (name, media type, extension) and atomic, deterministic, privacy-gated writers."""
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
 from kg.errors import ConfigError, ExportError
+from kg.manifest import TEMP_PREFIX, clean_stale_temp, entry_for, update_manifest
+from kg.privacy_gate import check, known, message_ids_of, scan_bytes, scan_dataset
+
+log = logging.getLogger("kg.export")
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,9 @@ def _rdflib_internal(writer: Callable[[Dataset], bytes]) -> Callable[[Dataset], 
 def _sorted_lines(data: str) -> bytes:
     # rdflib's N-Triples/N-Quads order follows hash order and changes with PYTHONHASHSEED
     # (security.md 2.10); sorted lines are byte-stable.
-    lines = sorted({line for line in data.splitlines() if line.strip()})
+    # split("\n"), never splitlines(): rdflib leaves U+0085, U+2028, \x0b, \x0c and \x1c-\x1e
+    # unescaped inside literals, and splitlines() would cut a statement there (found by hypothesis).
+    lines = sorted({line for line in data.split("\n") if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
@@ -107,13 +114,17 @@ def format_for(path: str | Path | None = None, name: str | None = None) -> Forma
     raise ConfigError(f"unknown {what}; valid formats: {valid}")
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
-    """Write to a temp file beside `path`, fsync, then rename: a crash leaves the old file intact."""
+def atomic_write(path: str | Path, data: bytes, *, manifest: bool = False, **counts) -> None:
+    """Write to a temp file beside `path`, fsync, then rename: a crash leaves the old file intact.
+
+    The temp file is `.tmp-<pid>-…` so clean_stale_temp can tell a killed writer's leftover from a
+    live one's. With `manifest`, the folder's manifest.json is updated last (also atomically).
+    """
     target = Path(path)
     folder = target.parent.resolve()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=target.name)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=target.name)
     except OSError as exc:
         raise ExportError(f"cannot write to {folder}: {exc.strerror}") from exc
     try:
@@ -135,14 +146,37 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write {target}: {exc.strerror}") from exc
         raise
+    if manifest:
+        update_manifest(folder, entry_for(target, data, **counts))
 
 
-def export(ds: Dataset, path: str | Path, fmt: Format | None = None) -> Format:
-    """Serialise the dataset in the format of `path`'s extension (or `fmt`) and write it atomically."""
+def _counts(ds: Dataset, fmt: Format) -> dict[str, int]:
+    graphs = {g for _, _, _, g in ds.quads((None, None, None, None))}
+    if fmt.keeps_graphs:
+        return {"format": fmt.name, "quads": len(ds), "graphs": len(graphs)}
+    return {"format": fmt.name, "triples": len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})}
+
+
+def export(ds: Dataset, path: str | Path, fmt: Format | None = None, *, known_addresses: Iterable[str] = (),
+           allow_contact_details: bool = False, manifest: bool = True) -> Format:
+    """Serialise the dataset in the format of `path`'s extension (or `fmt`) and write it atomically.
+
+    Before anything is written, the privacy gate scans the dataset and the serialised bytes for
+    e-mail addresses, hashes of `known_addresses` (the addresses the build ingested), phone
+    numbers, postal lines and names or addresses in IRIs, and raises LeakError listing them.
+    `allow_contact_details=True` (private builds only) skips the gate with a warning. Stale temp
+    files of killed runs are removed first; manifest.json is updated last.
+    """
     fmt = fmt or format_for(path)
+    clean_stale_temp(Path(path).parent)
     try:
         data = fmt.write(ds)
     except Exception as exc:  # rdflib raises plain Exceptions on unserialisable terms
         raise ExportError(f"cannot serialise as {fmt.name}: {exc}") from exc
-    atomic_write(path, data)
+    if allow_contact_details:
+        log.warning("privacy gate OFF for %s: the export may hold contact details; do not publish it", path)
+    else:
+        addresses = known(known_addresses, message_ids_of(ds))
+        check(scan_dataset(ds, addresses) + scan_bytes(data, addresses), str(path))
+    atomic_write(path, data, manifest=manifest, **(_counts(ds, fmt) if manifest else {}))
     return fmt

@@ -14,9 +14,10 @@ PHONE_MASK = "[phone removed]"
 POSTAL_MASK = "[postal address removed]"
 
 # Plain and pipermail-obfuscated addresses: "anriette at apc.org", "x@y.org", "<mailto:x at y.org>".
-# Each part is a run of one character class (no nested quantifiers, so matching stays linear).
+# Each part is a run of one character class, dot-separated (no ambiguous nesting: matching stays
+# linear). The TLD is alphabetic, so "meet at 10.30" and "organizations@0.1" are not addresses.
 EMAIL = re.compile(
-    r"(?:mailto:)?[A-Za-z0-9._%+\-]+(?:@| at | \[at\] |\[at\]| \(at\) )[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
+    r"(?:mailto:)?[A-Za-z0-9._%+\-]+(?:@| at | \[at\] |\[at\]| \(at\) )(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24}\b",
 )
 # A labelled phone line catches local formats that phonenumbers cannot place without a region:
 # "Tel: +44 (0) 7515 701352", "M: 912 397 371", "Fax. 0041 22 123 45 67".
@@ -56,11 +57,25 @@ def contact_spans(text: str) -> list[tuple[int, int, str]]:
     return merged
 
 
-def redact_message(message: Message) -> Message:
-    """The message with contact details in its text replaced by masks, segments moved to match.
+def redact_text(text: str) -> str:
+    """`text` with every contact detail replaced by its mask (no offsets kept: for short fields)."""
+    out, cursor = [], 0
+    for start, end, mask in contact_spans(text):
+        out += [text[cursor:start], mask]
+        cursor = end
+    return "".join(out) + text[cursor:]
 
-    Done before extraction, so every evidence offset is an offset into the published text.
+
+def redact_message(message: Message) -> Message:
+    """The message with contact details in its text and subject replaced by masks, segments moved to match.
+
+    Done before extraction, so every evidence offset is an offset into the published text. The
+    subject is published as dcterms:title, so it is masked too ("... for endorsement at bestbits.net"
+    is indistinguishable from a pipermail-obfuscated address).
     """
+    subject = redact_text(message.subject) if message.subject else message.subject
+    if subject != message.subject:
+        message = replace(message, subject=subject)
     spans = contact_spans(message.text)
     if not spans:
         return message
