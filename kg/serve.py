@@ -26,7 +26,9 @@ from kg.serve_pages import Links, entity_page, index_page, message_page, search_
 from kg.serve_dump import DUMP_TYPES, dump
 from kg.serve_privacy import expand_suppressed, hidden_graphs
 from kg.serve_rdf import BY_MEDIA_TYPE, RDF_FORMATS
-from kg.serve_sparql import (NO_QUERY_TEXT, Endpoint, Rejected, choose_results_type, read_query,
+import kg.rdflib_safety  # noqa: F401  (rdflib SPARQL egress off, process-wide)
+from kg.query_guard import MAX_QUERY_CHARS
+from kg.serve_sparql import (NO_QUERY_TEXT, TOO_LARGE_TEXT, Endpoint, Rejected, choose_results_type, read_query,
                              results_response)
 from kg.serve_void import service_description, void_graph
 from kg.store import QuadStore, to_ox
@@ -243,6 +245,8 @@ class LinkedDataServer:
             query = await read_query(request)
         except Rejected as exc:
             return self._plain(exc.status, exc.text)
+        if query is not None and len(query) > MAX_QUERY_CHARS:
+            return self._plain(413, TOO_LARGE_TEXT)
         if query is None:
             described = negotiate(accept, ("text/html",) + tuple(f.media_type for f in RDF_FORMATS))
             if described in BY_MEDIA_TYPE:  # the service description (SPARQL 1.1 Service Description 2)
