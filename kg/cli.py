@@ -64,11 +64,19 @@ def _fetcher_factory(settings: Settings):
 @click.option("--base-iri", help="Base IRI of every minted IRI (default https://kg.example.org/id/).")
 @click.option("--include-contact-details", is_flag=True,
               help="PRIVATE USE ONLY: keep e-mail addresses and phone numbers in message text.")
+@click.option("--rebuild", is_flag=True, help="Forget the build state and rebuild the store from scratch.")
+@click.option("-j", "--workers", type=click.IntRange(0), default=0, show_default=True,
+              help="Worker processes for parsing and extraction (0: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
-def build(sources, output, store, base_iri, include_contact_details, quiet):
-    """Build the graph from SOURCES: saved pipermail pages (text or HTML), folders of them, or URLs."""
+def build(sources, output, store, base_iri, include_contact_details, rebuild, workers, quiet):
+    """Build the graph from SOURCES: pipermail or HyperKitty list URLs, mbox/.eml/Maildir files or
+    folders, saved pipermail pages, or page URLs. Into the store, builds are incremental."""
+    import os
+    import shutil
+
     from kg.export import export, format_for
     from kg.pipeline import build as run_build
+    from kg.state import BuildState
 
     settings = _settings(store, base_iri, quiet, include_contact_details=include_contact_details or None)
     if output:
@@ -76,8 +84,23 @@ def build(sources, output, store, base_iri, include_contact_details, quiet):
     if include_contact_details:
         click.echo("igkg: WARNING: --include-contact-details keeps e-mail addresses and phone numbers "
                    "in the graph. Do not publish this build.", err=True)
-    result = run_build(list(sources), settings, _fetcher_factory(settings))
-    if not result.messages:
+    workers = workers or os.cpu_count() or 1
+    if output:
+        result = run_build(list(sources), settings, workers=workers)
+    else:
+        store_path = Path(settings.store_path)
+        # beside the store: .igkg/store -> .igkg/store.state.sqlite and .igkg/store.http-cache/
+        state_path = store_path.parent / f"{store_path.name}.state.sqlite"
+        if rebuild:
+            for leftover in (state_path, Path(f"{state_path}-wal"), Path(f"{state_path}-shm")):
+                leftover.unlink(missing_ok=True)
+            shutil.rmtree(store_path, ignore_errors=True)
+        store_, state = _open_store(settings, must_exist=False), BuildState(state_path)
+        try:
+            result = run_build(list(sources), settings, store=store_, state=state, workers=workers)
+        finally:
+            state.close()
+    if not result.counts.get("messages"):
         for problem in result.problems:
             click.echo(f"igkg: {problem.severity}: {problem.locator}: {problem.reason}", err=True)
         raise IgkgError("no message could be read from the sources")
@@ -85,12 +108,10 @@ def build(sources, output, store, base_iri, include_contact_details, quiet):
         fmt = export(result.dataset, output)
         where = f"{output} ({fmt.name})"
     else:
-        store_ = _open_store(settings, must_exist=False)
-        store_.clear()
-        for name, graph in sorted(result.graphs.items()):
-            store_.replace_graph(name, graph)
-        store_.flush()
-        where = f"the store at {settings.store_path}"
+        s = result.stats
+        where = (f"the store at {settings.store_path} ({s.graphs_written} graphs written, {s.graphs_unchanged} "
+                 f"unchanged, {s.graphs_removed} removed; {s.units_read} units read, {s.units_unchanged} unchanged, "
+                 f"{s.units_failed} failed)")
     if not quiet:
         counts = ", ".join(f"{v} {k}" for k, v in result.summary().items())
         click.echo(f"igkg: built {counts}; written to {where}", err=True)
@@ -116,18 +137,26 @@ def export_cmd(output, fmt_name, store):
 @main.command()
 @click.option("--store", help=STORE_HELP)
 @click.option("--report", type=click.Path(dir_okay=False), help="Also write the sh:ValidationReport as Turtle.")
-def validate(store, report):
+@click.option("--no-cache", is_flag=True, help="Re-validate every graph (default: only graphs changed since the last run).")
+def validate(store, report, no_cache):
     """Check the store against the SHACL shapes; exit 1 when any shape is violated."""
     from kg.export import atomic_write
-    from kg.validate import summarize, validate_graph
+    from kg.validate_scale import ValidationCache, summarize, validate_store
 
     settings = _settings(store)
-    result = validate_graph(_open_store(settings).union_graph())
-    for shape, severity, count in summarize(result):
+    store_ = _open_store(settings)
+    # next to the store folder, not inside it: the folder belongs to the store engine
+    cache_path = Path(settings.store_path).with_name(Path(settings.store_path).name + ".validation-cache.json")
+    cache = ValidationCache() if no_cache else ValidationCache.load(cache_path)
+    result = validate_store(store_, cache)
+    cache.save(cache_path)
+    for shape, severity, count in summarize(result.results):
         click.echo(f"{severity}\t{count}\t{shape}")
     if report:
-        atomic_write(report, result.report_graph.serialize(format="turtle", encoding="utf-8"))
-    violations = [r for r in result.results if r.severity.endswith("Violation")]
+        atomic_write(report, result.report_graph().serialize(format="turtle", encoding="utf-8"))
+    click.echo(f"igkg: validated {result.graphs_validated} graph(s), reused {result.graphs_reused} from the cache, "
+               f"checked {result.cross_nodes} shared node(s) across graphs", err=True)
+    violations = result.violations
     if result.conforms:
         click.echo("igkg: the graph conforms to the shapes", err=True)
     else:

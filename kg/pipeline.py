@@ -1,53 +1,82 @@
-"""build(sources, settings) -> BuildResult: read, parse, redact, extract, resolve, map to RDF, infer."""
+"""build(sources, settings) -> BuildResult: read units, parse and extract in parallel, resolve, map, write what changed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from tqdm import tqdm
 
 from kg.config import Settings
-from kg.extractors import run_extractors
+from kg.errors import SourceError
 from kg.identity import Minter, Resolution, resolve
-from kg.infer import infer, load_ontology
+from kg.infer import infer_store, load_ontology
 from kg.kb import load_kb
-from kg.model import ExtractionResult, Message, Problem
-from kg.parse import parse_page
+from kg.model import Evidence, ExtractionResult, Mention, Message, Problem, Relation
 from kg.parse.ids import content_key
-from kg.privacy import redact_message
-from kg.sources.pages import iter_sources
-from kg.triples import MessageGraphBuilder, kb_graph, meta_graph, quoted_in_index
+from kg.graph_write import FastMessageGraphBuilder, GraphWriter, as_graph
+from kg.sources.registry import iter_units
+from kg.stages import Slim, extract_batch, extraction_key, parse_batch, parse_salt
+from kg.state import BuildState, unpack
+from kg.store import QuadStore
+from kg.triples import kb_graph, meta_graph, quoted_in_index
 from kg.vocab import DCAT, DCTERMS, FOAF, IGKG, OA, ORG, PROV, SCHEMA, SIOC, SKOS, VOID
+from kg.workers import Workers
 
 PREFIXES = {
     "igkg": IGKG._NS, "sioc": SIOC, "foaf": FOAF, "org": ORG, "skos": SKOS, "dcterms": DCTERMS,
     "prov": PROV, "oa": OA, "schema": SCHEMA, "void": VOID, "dcat": DCAT,
 }
+PARSE_CHUNK = 32  # raw items per worker task: big enough to amortise pickling, small enough to balance
+EXTRACT_CHUNK = 32
+READ_BATCH = 500  # cache rows fetched from the state per query
+Located = tuple[Message, tuple[str, int] | None]  # a message and where its full text is cached
+
+
+@dataclass
+class BuildStats:
+    """What a build did, for the summary, the tests and the benchmark."""
+
+    units_read: int = 0
+    units_unchanged: int = 0
+    units_failed: int = 0
+    items_parsed: int = 0
+    items_cached: int = 0
+    extracted: int = 0
+    extraction_cached: int = 0
+    graphs_written: int = 0
+    graphs_unchanged: int = 0
+    graphs_removed: int = 0
+    inferred: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
 class BuildResult:
-    """The dataset a build produced (named graphs), what it was made of, and what went wrong."""
+    """What a build produced. `dataset`, `graphs` and `messages` are filled only for in-memory builds
+    (build() without a store); a build into a store keeps counts, not the archive, in memory."""
 
-    dataset: Dataset
+    dataset: Dataset | None
     graphs: dict[str, Graph]
     messages: list[Message]
     resolution: Resolution
     problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    stats: BuildStats = field(default_factory=BuildStats)
 
     def summary(self) -> dict[str, int]:
         """Counts for the closing summary: messages, threads, entities by kind, problems."""
-        counts = {"messages": len(self.messages),
-                  "quoted messages": sum(m.kind == "quoted" for m in self.messages),
-                  "threads": sum(1 for m in self.messages if m.parent_id is None)}
+        counts = dict(self.counts)
         for entity in self.resolution.entities.values():
             counts[f"{entity.kind}s"] = counts.get(f"{entity.kind}s", 0) + 1
         counts["problems"] = len(self.problems)
         return counts
 
 
+# --- merging copies of one message ---------------------------------------------------------------
 def _alias_by_content(messages: list[Message]) -> dict[str, str]:
     """Content-key ids ("h-...") that name a message also known by its Message-ID: a quoted copy of
     an archived message gets the archived message's id, so the two become one."""
@@ -60,21 +89,22 @@ def _alias_by_content(messages: list[Message]) -> dict[str, str]:
     return aliases
 
 
-def merge_duplicates(messages: list[Message]) -> list[Message]:
-    """One message per id: the archived copy wins over a quoted copy, and missing fields are filled
-    from the other copies (a quoted copy may know the parent, an archived one the URL)."""
-    aliases = _alias_by_content(messages)
-    by_id: dict[str, Message] = {}
-    for m in messages:
+def merge_located(records: list[Located], aliases: dict[str, str]) -> list[Located]:
+    """One message per id, sorted by id: the archived copy wins over a quoted copy, and missing
+    fields are filled from the other copies (a quoted copy may know the parent, an archived one the
+    URL). Each message keeps the location of the copy that won."""
+    by_id: dict[str, Located] = {}
+    for m, loc in records:
         if m.id in aliases or (m.parent_id or "") in aliases:
             m = replace(m, id=aliases.get(m.id, m.id),
                         parent_id=aliases.get(m.parent_id, m.parent_id) if m.parent_id else None)
         seen = by_id.get(m.id)
         if seen is None:
-            by_id[m.id] = m
+            by_id[m.id] = (m, loc)
             continue
-        first, second = (m, seen) if (m.kind == "archived" and seen.kind != "archived") else (seen, m)
-        by_id[m.id] = replace(
+        (first, where), (second, _) = ((m, loc), seen) if (m.kind == "archived" and seen[0].kind != "archived") \
+            else (seen, (m, loc))
+        by_id[m.id] = (replace(
             first,
             parent_id=first.parent_id or second.parent_id,
             archive_url=first.archive_url or second.archive_url,
@@ -82,8 +112,13 @@ def merge_duplicates(messages: list[Message]) -> list[Message]:
             list_name=first.list_name or second.list_name,
             message_id=first.message_id or second.message_id,
             date=first.date or second.date,
-        )
+        ), where)
     return [by_id[k] for k in sorted(by_id)]
+
+
+def merge_duplicates(messages: list[Message]) -> list[Message]:
+    """One message per id (see merge_located)."""
+    return [m for m, _ in merge_located([(m, None) for m in messages], _alias_by_content(messages))]
 
 
 def inherit_list(messages: list[Message]) -> list[Message]:
@@ -100,48 +135,278 @@ def inherit_list(messages: list[Message]) -> list[Message]:
     return [by_id[m.id] for m in messages]
 
 
-def _progress(items, settings: Settings, desc: str, total: int | None = None):
-    return tqdm(items, desc=desc, total=total, unit="msg" if desc != "reading" else "page",
-                disable=settings.quiet, leave=False)
+# --- the build -----------------------------------------------------------------------------------
+def _bar(settings: Settings, desc: str, unit: str, total: int | None = None) -> tqdm:
+    return tqdm(desc=desc, total=total, unit=unit, disable=settings.quiet, leave=False, dynamic_ncols=True)
 
 
-def build(sources: list[str], settings: Settings, fetcher_factory: Callable | None = None) -> BuildResult:
-    """Run the whole pipeline over `sources` (files, folders, URLs)."""
-    problems: list[Problem] = []
-    parsed: list[Message] = []
-    for read in _progress(iter_sources(sources, fetcher_factory), settings, "reading"):
-        if read.problem:
-            problems.append(read.problem)
-        if read.page is None:
-            continue
-        page = parse_page(read.page.text, read.page.provenance, read.page.url)
-        problems.extend(page.problems)
-        parsed.extend(page.messages)
-    messages = inherit_list(merge_duplicates(parsed))
-    if not settings.include_contact_details:
-        messages = [redact_message(m) for m in messages]
-    results: dict[str, ExtractionResult] = {}
-    for m in _progress(messages, settings, "extracting"):
-        results[m.id] = run_extractors(m)
+class _Run:
+    """One build: the stages in order, sharing the state, the store and the worker pool."""
+
+    def __init__(self, sources: list[str], settings: Settings, store: QuadStore, state: BuildState,
+                 fetcher_factory: Callable | None, workers: Workers, infer: bool, keep: bool):
+        self.sources, self.settings, self.store, self.state = sources, settings, store, state
+        self.fetcher_factory, self.workers, self.infer, self.keep = fetcher_factory, workers, infer, keep
+        self.problems: list[Problem] = []
+        self.stats = BuildStats()
+        self.minter = Minter(settings.base_iri, settings.person_key)
+        self._full_cache: tuple[str, list[Message]] | None = None
+
+    def timed(self, name: str, fn, *args):
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.stats.seconds[name] = self.stats.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    # stage 1: units -> parsed items in the cache; returns the cache keys of every item, in order
+    def read(self) -> list[str]:
+        redact = not self.settings.include_contact_details
+        salt = parse_salt(redact)
+        order: list[str] = []
+        pending: set[str] = set()
+        units_bar, parse_bar = _bar(self.settings, "reading", "unit"), _bar(self.settings, "parsing", "msg")
+        fetchers: list = []
+
+        def factory(url: str):
+            fetchers.append(self.fetcher_factory(url))
+            return fetchers[-1]
+
+        def handle(done) -> None:
+            for tag, value in done:
+                if tag[0] == "batch":
+                    self.state.put_parsed(value)
+                    pending.difference_update(k for k, _, _ in value)
+                    parse_bar.update(len(value))
+                else:
+                    _, key, fingerprint, final, keys = tag
+                    self.state.commit_unit(key, fingerprint, final, keys)
+
+        seen_units: set[str] = set()
+        try:
+            for entry in iter_units(self.sources, factory if self.fetcher_factory else None):
+                units_bar.update(1)
+                if isinstance(entry, Problem):
+                    self.problems.append(entry)
+                    continue
+                unit = entry
+                if unit.key in seen_units:
+                    continue
+                seen_units.add(unit.key)
+                known = self.state.unit(unit.key)
+                if known and (known.final or (unit.fingerprint is not None and unit.fingerprint == known.fingerprint)):
+                    order.extend(self.state.unit_items(unit.key))
+                    self.stats.units_unchanged += 1
+                    continue
+                try:
+                    fingerprint, items = unit.open()
+                    if known and fingerprint == known.fingerprint:
+                        keys = self.state.unit_items(unit.key)
+                        if known.final != unit.final:
+                            self.state.commit_unit(unit.key, fingerprint, unit.final, keys)
+                        order.extend(keys)
+                        self.stats.units_unchanged += 1
+                        continue
+                    keys, batch = [], []
+                    for item in items:
+                        key = item.key(salt)
+                        keys.append(key)
+                        if key in pending or self.state.has_parsed(key):
+                            self.stats.items_cached += 1
+                            continue
+                        pending.add(key)
+                        batch.append((key, item))
+                        if len(batch) >= PARSE_CHUNK:
+                            handle(self.workers.submit(parse_batch, batch, redact, tag=("batch",)))
+                            self.stats.items_parsed += len(batch)
+                            batch = []
+                    if batch:
+                        handle(self.workers.submit(parse_batch, batch, redact, tag=("batch",)))
+                        self.stats.items_parsed += len(batch)
+                except (SourceError, OSError) as exc:
+                    # nothing of a unit is committed unless all of it was read (security.md D15);
+                    # the last good version of the unit, if any, stays in the build
+                    self.problems.append(Problem(unit.key, str(exc)))
+                    self.stats.units_failed += 1
+                    if known:
+                        order.extend(self.state.unit_items(unit.key))
+                    continue
+                handle(self.workers.marker(("commit", unit.key, fingerprint, unit.final, keys)))
+                order.extend(keys)
+                self.stats.units_read += 1
+            handle(self.workers.drain())
+        finally:
+            for fetcher in fetchers:
+                fetcher.close()
+            units_bar.close()
+            parse_bar.close()
+        return order
+
+    # stage 2: every copy of every message -> one message per id (light records, no text)
+    def merge(self, order: list[str]) -> list[Located]:
+        records: list[Located] = []
+        aliases: dict[str, str] = {}
+        seen: set[str] = set()
+        for key in order:
+            if key in seen:
+                continue  # the same raw message read twice (two files, two URLs) is one
+            seen.add(key)
+            blob = self.state.slim(key)
+            if blob is None:
+                self.problems.append(Problem(key, "parse cache entry missing; run again with --rebuild"))
+                continue
+            slims, problems = unpack(blob)
+            self.problems.extend(problems)
+            for i, s in enumerate(slims):
+                s: Slim
+                if s.alias:
+                    aliases.setdefault(s.alias, s.message.id)
+                records.append((s.message, (key, i)))
+        merged = merge_located(records, aliases)
+        listed = inherit_list([m for m, _ in merged])
+        return [(m, loc) for m, (_, loc) in zip(listed, merged)]
+
+    def full(self, m: Message, loc: tuple[str, int]) -> Message:
+        """The message with its text, as merged."""
+        key, index = loc
+        if self._full_cache is None or self._full_cache[0] != key:
+            self._full_cache = (key, unpack(self.state.full(key)))
+        full = self._full_cache[1][index]
+        return replace(full, id=m.id, parent_id=m.parent_id, archive_url=m.archive_url, subject=m.subject,
+                       list_name=m.list_name, message_id=m.message_id, date=m.date)
+
+    # stage 3: extraction, cached by the final message's content and the extractors' versions
+    def extract(self, merged: list[Located]) -> list[str]:
+        keys: list[str] = []
+        bar = _bar(self.settings, "extracting", "msg", len(merged))
+
+        def handle(done) -> None:
+            for _, rows in done:
+                self.state.put_extracted(rows)
+                bar.update(len(rows))
+
+        try:
+            for start in range(0, len(merged), READ_BATCH):
+                chunk = [self.full(m, loc) for m, loc in merged[start:start + READ_BATCH]]
+                chunk_keys = [extraction_key(m) for m in chunk]
+                keys.extend(chunk_keys)
+                cached = set(self.state.extracted(chunk_keys))
+                todo = [(k, m) for k, m in zip(chunk_keys, chunk) if k not in cached]
+                self.stats.extraction_cached += len(chunk) - len(todo)
+                bar.update(len(chunk) - len(todo))
+                self.stats.extracted += len(todo)
+                for i in range(0, len(todo), EXTRACT_CHUNK):
+                    handle(self.workers.submit(extract_batch, todo[i:i + EXTRACT_CHUNK], tag="x"))
+            handle(self.workers.drain())
+        finally:
+            bar.close()
+        return keys
+
+    def results(self, keys: list[str]):
+        """ExtractionResults for `keys`, in order, streamed from the cache."""
+        for start in range(0, len(keys), READ_BATCH):
+            chunk = keys[start:start + READ_BATCH]
+            blobs = self.state.extracted(chunk)
+            for key in chunk:
+                yield unpack(blobs[key])
+
+    # stage 4: identity resolution over light copies of every mention (shared, evidence-free objects)
+    def resolve(self, merged: list[Located], keys: list[str], kb) -> Resolution:
+        shared: dict[tuple, object] = {}
+        nowhere = Evidence("", 0, 0, "", "")
+        results: dict[str, ExtractionResult] = {}
+        for (m, _), result in zip(merged, self.results(keys)):
+            mentions = tuple(shared.setdefault(("m", x.kind, x.key, x.label or x.surface),
+                                               Mention(x.kind, x.key, "", nowhere, x.label or x.surface))
+                             for x in result.mentions)
+            relations = tuple(shared.setdefault(("r", r.subject, r.object, r.object_is_literal, r.org),
+                                                Relation(r.subject, "", r.object, nowhere, r.object_is_literal, r.org))
+                              for r in result.relations)
+            results[m.id] = ExtractionResult(m.id, mentions, relations)
+        return resolve([m for m, _ in merged], results, kb, self.minter)
+
+    # stage 5: RDF per message, written to the store only when its content changed
+    def map(self, merged: list[Located], keys: list[str], resolution: Resolution, kb) -> dict[str, Graph]:
+        writer = GraphWriter(self.store, self.state)
+        kept: dict[str, Graph] = {}
+        builder = FastMessageGraphBuilder(self.minter, resolution, kb, quoted_in_index([m for m, _ in merged]))
+        bar = _bar(self.settings, "loading", "msg", len(merged))
+        try:
+            for (m, loc), result in zip(merged, self.results(keys)):
+                triples = builder.build(self.full(m, loc), result)
+                iri = self.minter.post_graph(m.id)
+                writer.put(iri, triples)
+                if self.keep:
+                    kept[iri] = as_graph(triples)
+                bar.update(1)
+        finally:
+            bar.close()
+        lists = sorted({m.list_name for m, _ in merged if m.list_name})
+        newest = max((m.date for m, _ in merged if m.date is not None and m.date.tzinfo is not None), default=None)
+        fixed = {
+            self.minter.graph("kb"): kb_graph(kb, load_ontology(), self.minter),
+            self.minter.graph("meta"): meta_graph(
+                self.minter, "igkg: " + (", ".join(lists) or "mailing-list archive"), self.sources,
+                {"messages": len(merged), "entities": len(resolution.entities)}, newest),
+        }
+        for iri, graph in fixed.items():
+            writer.put(iri, graph)
+            if self.keep:
+                kept[iri] = graph
+        inferred = self.minter.graph("inferred")
+        writer.remove_others(keep=[inferred] if self.infer else [])
+        if self.infer and (writer.written or writer.removed or inferred not in writer.known):
+            self.state.forget_graphs([inferred])
+            infer_store(self.store, inferred)
+            self.state.record_graphs([(inferred, "computed")])
+            self.stats.inferred = True
+        self.store.flush()
+        if self.keep and self.infer:
+            kept[inferred] = as_graph((s, p, o) for s, p, o, _ in self.store.to_dataset([inferred]).quads())
+        self.stats.graphs_written, self.stats.graphs_unchanged = writer.written, writer.unchanged
+        self.stats.graphs_removed = writer.removed
+        return kept
+
+
+def default_fetcher_factory(cache_dir: Path | None) -> Callable:
+    """One polite Fetcher per source URL, allowed on that URL's host, caching under `cache_dir`."""
+    from kg.sources.fetch import Fetcher, FetchPolicy
+
+    def factory(url: str):
+        return Fetcher(FetchPolicy.for_urls([url], cache_dir=cache_dir))
+    return factory
+
+
+def build(sources: list[str], settings: Settings, fetcher_factory: Callable | None = None, *,
+          store: QuadStore | None = None, state: BuildState | None = None, workers: int | None = None,
+          infer: bool = True) -> BuildResult:
+    """Build the graph of `sources` (files, folders, URLs).
+
+    Without `store`, everything happens in memory and the result carries the dataset, the graphs
+    and the messages (fine for pages and small lists). With a store and a state, the build is
+    incremental and streams: only changed units are read, only new messages parsed and extracted,
+    only changed named graphs written; memory does not grow with the archive.
+    """
+    keep = store is None
+    store = store if store is not None else QuadStore()
+    state = state if state is not None else BuildState()
+    if fetcher_factory is None:
+        cache = state.path.parent / (state.path.stem + ".http-cache") if state.path else None
+        fetcher_factory = default_fetcher_factory(cache)
+    with Workers(workers or settings.workers) as pool:
+        run = _Run(sources, settings, store, state, fetcher_factory, pool, infer, keep)
+        order = run.timed("read+parse", run.read)
+        merged = run.timed("merge", run.merge, order)
+        del order
+        keys = run.timed("extract", run.extract, merged)
     kb = load_kb()
-    minter = Minter(settings.base_iri, settings.person_key)
-    resolution = resolve(messages, results, kb, minter)
-    builder = MessageGraphBuilder(minter, resolution, kb, quoted_in_index(messages))
-    graphs: dict[str, Graph] = {}
-    for m in _progress(messages, settings, "mapping"):
-        graphs[minter.post_graph(m.id)] = builder.build(m, results[m.id])
-    graphs[minter.graph("kb")] = kb_graph(kb, load_ontology(), minter)
-    lists = sorted({m.list_name for m in messages if m.list_name})
-    counts = {"messages": len(messages), "entities": len(resolution.entities)}
-    newest = max((m.date for m in messages if m.date is not None and m.date.tzinfo is not None), default=None)
-    graphs[minter.graph("meta")] = meta_graph(minter, "igkg: " + (", ".join(lists) or "mailing-list archive"),
-                                              sources, counts, newest)
-    union = Graph()
-    for g in graphs.values():
-        for triple in g:
-            union.add(triple)
-    graphs[minter.graph("inferred")] = infer(union)
-    return BuildResult(to_dataset(graphs), graphs, messages, resolution, problems)
+    resolution = run.timed("resolve", run.resolve, merged, keys, kb)
+    graphs = run.timed("map+store", run.map, merged, keys, resolution, kb)
+    counts = {"messages": len(merged), "quoted messages": sum(m.kind == "quoted" for m, _ in merged),
+              "threads": sum(1 for m, _ in merged if m.parent_id is None)}
+    messages = [run.full(m, loc) for m, loc in merged] if keep else []
+    return BuildResult(to_dataset(graphs) if keep else None, graphs, messages, resolution, run.problems, counts,
+                       run.stats)
 
 
 def to_dataset(graphs: dict[str, Graph]) -> Dataset:
