@@ -46,16 +46,6 @@ def _open_store(settings: Settings, must_exist: bool = True):
     return QuadStore(settings.store_path)
 
 
-def _fetcher_factory(settings: Settings):
-    from urllib.parse import urlsplit
-
-    from kg.sources.fetch import Fetcher, FetchPolicy
-
-    def factory(url: str):
-        return Fetcher(FetchPolicy(allowed_hosts=frozenset({urlsplit(url).hostname or ""})))
-    return factory
-
-
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the graph to this file; "
