@@ -95,7 +95,7 @@ def build(sources, output, store, base_iri, include_contact_details, rebuild, wo
             click.echo(f"igkg: {problem.severity}: {problem.locator}: {problem.reason}", err=True)
         raise IgkgError("no message could be read from the sources")
     if output:
-        fmt = export(result.dataset, output)
+        fmt = export(result.dataset, output, allow_contact_details=include_contact_details)
         where = f"{output} ({fmt.name})"
     else:
         s = result.stats
