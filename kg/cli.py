@@ -163,9 +163,11 @@ def validate(store, report, no_cache):
               type=click.Choice(["table", "csv", "tsv", "json", "xml"]), help="Output format.")
 @click.option("--list", "list_", is_flag=True, help="List the catalogue's queries and exit.")
 @click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False), help="Run an ad-hoc query file.")
+@click.option("--endpoint", help="Query this SPARQL 1.1 endpoint (its default graph the union of the "
+              "graphs, e.g. after `igkg push`) instead of the embedded store.")
 @click.option("--store", help=STORE_HELP)
-def query(name, params, fmt, list_, file_, store):
-    """Run catalogue query NAME (see --list) or an ad-hoc --file over the store."""
+def query(name, params, fmt, list_, file_, endpoint, store):
+    """Run catalogue query NAME (see --list) or an ad-hoc --file over the store or an --endpoint."""
     from kg.queries import format_result, load_catalogue, run_named, run_text
 
     catalogue = load_catalogue()
@@ -179,7 +181,11 @@ def query(name, params, fmt, list_, file_, store):
         if not sep:
             raise ConfigError(f"--param {item!r} must be KEY=VALUE")
         raw[key.strip()] = value
-    store_ = _open_store(_settings(store))
+    if endpoint:
+        from kg.remote import RemoteStore
+        store_ = RemoteStore(endpoint)
+    else:
+        store_ = _open_store(_settings(store))
     if file_:
         result = run_text(store_, Path(file_).read_text(encoding="utf-8"))
     elif name:

@@ -20,6 +20,7 @@ from rdflib.term import Node
 from kg.errors import QueryError
 from kg.query_format import format_result
 from kg.query_guard import check_query, tokens
+from kg.remote import RemoteStore
 from kg.store import QuadStore, QueryResult
 
 __all__ = [
@@ -265,7 +266,7 @@ def _where_brace(query: CatalogueQuery) -> int:
 # --- running --------------------------------------------------------------------------------
 
 
-def run_named(store: QuadStore, name: str, raw_params: Mapping[str, str] | None = None, *,
+def run_named(store: QuadStore | RemoteStore, name: str, raw_params: Mapping[str, str] | None = None, *,
               catalogue: Mapping[str, CatalogueQuery] | None = None,
               budget: Budget = DEFAULT_BUDGET) -> QueryOutcome:
     """Run the catalogue query `name` with `raw_params` (strings, typed per its header) under `budget`."""
@@ -278,19 +279,26 @@ def run_named(store: QuadStore, name: str, raw_params: Mapping[str, str] | None 
     return _execute(store, text, budget)
 
 
-def run_text(store: QuadStore, sparql: str, *, budget: Budget = DEFAULT_BUDGET) -> QueryOutcome:
+def run_text(store: QuadStore | RemoteStore, sparql: str, *, budget: Budget = DEFAULT_BUDGET) -> QueryOutcome:
     """Run an ad-hoc SELECT or ASK after the guard (QueryForbidden for SERVICE, FROM, updates) under `budget`."""
     check_query(sparql)
     return _execute(store, sparql, budget)
 
 
-def _execute(store: QuadStore, sparql: str, budget: Budget) -> QueryOutcome:
-    """Run the query in a forked worker and kill it at the deadline.
+def _execute(store: QuadStore | RemoteStore, sparql: str, budget: Budget) -> QueryOutcome:
+    """Run the query in a forked worker and kill it at the deadline (a remote endpoint: over HTTP
+    with the deadline as its timeout; the server bounds its own work).
 
     pyoxigraph cannot be interrupted from Python (security.md D13, oxigraph issue #1926), so the
     only way to stop a runaway query is to run it in a process of its own. Fork shares the
     loaded store copy-on-write; the worker caps rows before sending them back.
     """
+    if isinstance(store, RemoteStore):
+        started = time.monotonic()
+        result = store.query(sparql, timeout_s=budget.timeout_s)
+        rows = result.rows[: budget.max_rows]
+        return QueryOutcome(QueryResult(result.variables, rows, result.boolean), len(result.rows) > len(rows),
+                            budget.max_rows, time.monotonic() - started)
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
     worker = ctx.Process(target=_worker, args=(store, sparql, budget, writer), daemon=True)

@@ -2,91 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg.errors import StoreError
 from kg.push import graph_bodies, push
+from kg.remote import RemoteStore
 from kg.store import QuadStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from oxigraph_support import free_port, oxigraph_server  # noqa: E402,F401  (a real Oxigraph server)
 from test_serve import BASE, load_store  # noqa: E402  (the shared hand-written fixture)
-
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture()
-def oxigraph_server(tmp_path):
-    """A real `oxigraph serve` (PyPI package `oxigraph`) on a loopback ephemeral port with a temp store."""
-    if OXIGRAPH is None:
-        pytest.fail("the oxigraph server binary is missing: pip install 'igkg[serve]' (PyPI package oxigraph)")
-    port = _free_port()
-    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "oxigraph"),
-                             "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "30"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            requests.get(url + "/query", params={"query": "ASK {}"}, timeout=1)
-            break
-        except requests.ConnectionError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"oxigraph did not start: {proc.stderr.read().decode(errors='replace')[-500:]}")
-            time.sleep(0.05)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    proc.stderr.close()
-
-
-def _remote_rows(url: str, query: str) -> set[tuple]:
-    response = requests.post(url + "/query", data=query.encode("utf-8"), timeout=30, headers={
-        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
-    response.raise_for_status()
-    data = response.json()
-    names = data["head"]["vars"]
-    rows = set()
-    for binding in data["results"]["bindings"]:
-        row = []
-        for name in names:
-            term = binding.get(name)
-            if term is None:
-                row.append(None)
-            elif term["type"] == "uri":
-                row.append(URIRef(term["value"]))
-            elif term["type"] == "bnode":
-                row.append(BNode(term["value"]))
-            elif "xml:lang" in term:
-                row.append(Literal(term["value"], lang=term["xml:lang"]))
-            else:
-                datatype = term.get("datatype")
-                # xsd:string is the plain literal, as QuadStore's from_ox returns it
-                plain = datatype in (None, "http://www.w3.org/2001/XMLSchema#string")
-                row.append(Literal(term["value"]) if plain else Literal(term["value"], datatype=URIRef(datatype)))
-        rows.add(tuple(row))
-    return rows
-
 
 DIFFERENTIAL_QUERIES = [
     "SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t",
@@ -111,7 +41,7 @@ def test_push_then_same_answers_over_http(oxigraph_server, store, tmp_path):
     for query in DIFFERENTIAL_QUERIES:
         local = {tuple(row) for row in store.query(query).rows}
         assert local, query
-        assert _remote_rows(oxigraph_server, query) == local, query
+        assert {tuple(r) for r in RemoteStore(oxigraph_server + '/query').query(query).rows} == local, query
 
 
 def test_unchanged_graphs_are_skipped_and_changed_ones_replaced(oxigraph_server, store, tmp_path):
@@ -125,7 +55,8 @@ def test_unchanged_graphs_are_skipped_and_changed_ones_replaced(oxigraph_server,
     store.replace_graph(changed, graph)
     third = push(store, oxigraph_server, manifest_dir=manifests)
     assert third.pushed == (changed,)
-    remote = _remote_rows(oxigraph_server, f"SELECT ?p ?o WHERE {{ GRAPH <{changed}> {{ ?s ?p ?o }} }}")
+    remote = {tuple(r) for r in RemoteStore(oxigraph_server + "/query").query(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{changed}> {{ ?s ?p ?o }} }}").rows}
     assert remote == {(SKOS.note, Literal("edited"))}  # replaced, not merged
     assert push(store, oxigraph_server, manifest_dir=manifests, force=True).pushed  # force ignores the manifest
 
@@ -146,7 +77,7 @@ def test_graph_selection_and_deletion(oxigraph_server, store, tmp_path):
             smaller.replace_graph(name, g)
     report = push(smaller, oxigraph_server, manifest_dir=manifests)
     assert report.deleted == (gone,) and report.pushed == ()
-    assert not _remote_rows(oxigraph_server, f"SELECT * WHERE {{ GRAPH <{gone}> {{ ?s ?p ?o }} }}")
+    assert not RemoteStore(oxigraph_server + "/query").query(f"SELECT * WHERE {{ GRAPH <{gone}> {{ ?s ?p ?o }} }}").rows
 
 
 def test_bodies_are_byte_stable(store):
@@ -155,4 +86,4 @@ def test_bodies_are_byte_stable(store):
 
 def test_unreachable_endpoint_is_a_store_error(store, tmp_path):
     with pytest.raises(StoreError, match="failed"):
-        push(store, f"http://127.0.0.1:{_free_port()}", manifest_dir=tmp_path)
+        push(store, f"http://127.0.0.1:{free_port()}", manifest_dir=tmp_path)
