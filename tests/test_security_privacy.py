@@ -30,6 +30,15 @@ def seed(seed_build):
 
 
 @pytest.fixture(scope="module")
+def seed_store(seed):
+    """The seed build in a store, shared by the serving tests (loading it is most of their cost)."""
+    store = QuadStore()
+    for name, graph in seed.result.graphs.items():
+        store.replace_graph(name, graph)
+    return store
+
+
+@pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     # The synthetic archive as saved pipermail message pages (addresses obfuscated, as pipermail does).
     folder = tmp_path_factory.mktemp("synth")
@@ -139,7 +148,7 @@ def test_suppression_file_format(tmp_path):
         load_suppression(tmp_path / "missing.txt")
 
 
-def test_suppressed_person_is_gone_from_the_build_and_410_on_the_server(seed, tmp_path):
+def test_suppressed_person_is_gone_from_the_build_and_410_on_the_server(seed, seed_store, tmp_path):
     result = seed.result
     author = result.messages[0].author
     lst = parse_suppression(f"person:{author.name}\n")
@@ -153,26 +162,20 @@ def test_suppressed_person_is_gone_from_the_build_and_410_on_the_server(seed, tm
     export(ds, tmp_path / "out.nq", known_addresses=seed.addresses)
     assert next(iter(people)) not in (tmp_path / "out.nq").read_text(encoding="utf-8")
     # The server answers 410 for them (and for their posts), from the unsuppressed store too.
-    store = QuadStore()
-    for name, graph in result.graphs.items():
-        store.replace_graph(name, graph)
     from kg.serve import create_app
 
-    with serving(create_app(store, Settings(), suppressed=people)) as client:
+    with serving(create_app(seed_store, Settings(), suppressed=people)) as client:
         path = "/id/" + next(iter(people))[len(BASE):]
         assert client.get(path).status_code == 410
         assert client.get("/page/" + next(iter(people))[len(BASE):] + ".ttl").status_code == 410
 
 
-def test_served_responses_pass_the_gate(seed):
-    store = QuadStore()
-    for name, graph in seed.result.graphs.items():
-        store.replace_graph(name, graph)
+def test_served_responses_pass_the_gate(seed, seed_store):
     from kg.serve import create_app
 
     people = sorted(e.iri for e in seed.result.resolution.entities.values() if e.kind == "person")[:3]
     posts = sorted(str(m) for m in seed.result.graphs)[:2]
-    with serving(create_app(store, Settings())) as client:
+    with serving(create_app(seed_store, Settings())) as client:
         paths = ["/", "/dump.nq", "/.well-known/void", "/search?q=a"]
         paths += ["/page/" + p[len(BASE):] + ext for p in people for ext in (".html", ".jsonld")]
         paths += ["/sparql?query=SELECT%20%3Fo%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D"]

@@ -28,10 +28,12 @@ _OBFUSCATED_ID = re.compile(r"^<?\s*([^\s<>@]{1,300}) at ([^\s<>@]{1,200})\s*>?$
 
 def header_text(msg: EmailMessage, name: str) -> str | None:
     """A header decoded to text: RFC 2047 words, raw 8-bit UTF-8 (or Latin-1) bytes, unknown charsets."""
-    value = msg.get(name)
+    # raw_items(): msg.get() hands back a Header object for raw 8-bit bytes, whose str() has
+    # already turned them into U+FFFD ("Jérôme" -> "J��r��me"); the raw value keeps the bytes.
+    value = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
     if value is None:
         return None
-    if not isinstance(value, str):  # compat32 gives a Header object for undecodable raw bytes
+    if not isinstance(value, str):
         value = str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in value):  # raw 8-bit bytes kept as surrogates by compat32
         raw = value.encode("ascii", "surrogateescape")
@@ -60,9 +62,10 @@ def _decode_words(value: str) -> str:
         if isinstance(data, str):
             out.append(data)
             continue
-        for candidate in (charset, "utf-8", "latin-1"):
+        # decode_header returns the parts outside encoded words as raw-unicode-escape bytes
+        for candidate in ((charset, "utf-8", "latin-1") if charset else ("raw-unicode-escape",)):
             try:
-                out.append(data.decode(candidate or "ascii"))
+                out.append(data.decode(candidate))
                 break
             except (LookupError, UnicodeDecodeError):
                 continue
@@ -174,7 +177,11 @@ def parse_email(raw: bytes, provenance: Provenance, url: str | None = None, list
         return PageParse(problems=[Problem(locator, f"message is {len(raw)} bytes, over the {MAX_MESSAGE_BYTES} cap")])
     problems: list[Problem] = []
     try:
-        msg = _PARSER.parsebytes(raw)
+        try:
+            msg = _PARSER.parsebytes(raw)
+        except RecursionError:  # thousands of nested MIME parts: keep the headers, say why the body is gone
+            problems.append(Problem(locator, "MIME parts nested too deep: body not read", "warning"))
+            msg = _PARSER.parsebytes(raw, headersonly=True)
         subject = header_text(msg, "Subject")
         list_name = list_from_list_id(header_text(msg, "List-Id")) or list_hint
         lists = tuple(x for x in (list_name, list_tag(subject)) if x)
