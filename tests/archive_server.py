@@ -266,6 +266,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.owner._serve(self)
 
+    # A SPARQL SERVICE call POSTs and a Graph Store client PUTs: every method is served and logged,
+    # so a canary sees any request, not only GETs.
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = do_GET
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         pass
 
