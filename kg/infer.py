@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import owlrl
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal
 
+from kg.infer_rules import Rules, compile_rules, derive
 from kg.resources import ONTOLOGY_DIR
-from kg.vocab import OWL, RDF, RDFS
 
 ONTOLOGY_PATH = ONTOLOGY_DIR / "igkg.ttl"
-MAX_ROUNDS = 10  # rules reach a fixpoint in 2-3 rounds; a bound keeps a bad ontology from looping
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What owlrl's closure of the ontology says about the data's terms, ready to apply."""
-
-    superclasses: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
-    superproperties: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
-    inverses: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
-    domains: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
-    ranges: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
-    symmetric: frozenset[URIRef] = frozenset()
-    transitive: frozenset[URIRef] = frozenset()
+INFERRED_GRAPH_SUFFIX = "graph/inferred"
 
 
 def load_ontology() -> Graph:
@@ -38,65 +21,15 @@ def load_ontology() -> Graph:
     return graph
 
 
-def _named_pairs(graph: Graph, predicate: URIRef) -> Iterable[tuple[URIRef, URIRef]]:
-    for s, o in graph.subject_objects(predicate):
-        if isinstance(s, URIRef) and isinstance(o, URIRef) and s != o:
-            yield s, o
-
-
-def compile_rules(ontology: Graph) -> Rules:
-    """Run owlrl's full OWL RL closure over the ontology alone and read the rules off it."""
-    closed = Graph()
-    for triple in ontology:
-        closed.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closed)
-    grouped: dict[str, dict[URIRef, set[URIRef]]] = defaultdict(lambda: defaultdict(set))
-    for name, pred in (("sub", RDFS.subClassOf), ("subp", RDFS.subPropertyOf), ("inv", OWL.inverseOf),
-                       ("dom", RDFS.domain), ("rng", RDFS.range)):
-        for s, o in _named_pairs(closed, pred):
-            grouped[name][s].add(o)
-            if name == "inv":
-                grouped[name][o].add(s)
-    # owl:Thing and rdfs:Resource add nothing a query needs, and double the size (performance.md).
-    noise = {OWL.Thing, RDFS.Resource}
-
-    def freeze(d):
-        return {k: frozenset(v - noise) for k, v in d.items() if v - noise}
-
-    return Rules(
-        superclasses=freeze(grouped["sub"]),
-        superproperties=freeze(grouped["subp"]),
-        inverses=freeze(grouped["inv"]),
-        domains=freeze(grouped["dom"]),
-        ranges=freeze(grouped["rng"]),
-        symmetric=frozenset(s for s in closed.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(s, URIRef)),
-        transitive=frozenset(s for s in closed.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(s, URIRef)),
-    )
-
-
 @functools.lru_cache(maxsize=1)
 def default_rules() -> Rules:
     """Rules compiled from ontology/igkg.ttl, once per process."""
     return compile_rules(load_ontology())
 
 
-def _consequences(triple, rules: Rules) -> Iterable[tuple]:
-    s, p, o = triple
-    if p == RDF.type:
-        for sup in rules.superclasses.get(o, ()):
-            yield s, RDF.type, sup
-        return
-    for sup in rules.superproperties.get(p, ()):
-        yield s, sup, o
-    if not isinstance(o, Literal):
-        for inv in rules.inverses.get(p, ()):
-            yield o, inv, s
-        if p in rules.symmetric:
-            yield o, p, s
-        for cls in rules.ranges.get(p, ()):
-            yield o, RDF.type, cls
-    for cls in rules.domains.get(p, ()):
-        yield s, RDF.type, cls
+@functools.lru_cache(maxsize=1)
+def _ox_rules() -> Rules:
+    return default_rules().mapped(lambda t: ox.NamedNode(str(t)))
 
 
 def infer(data: Graph, rules: Rules | None = None) -> Graph:
@@ -104,46 +37,62 @@ def infer(data: Graph, rules: Rules | None = None) -> Graph:
 
     Covers the rules the ontology can trigger on instance data: cax-sco, prp-spo1, prp-inv1/2,
     prp-symp, prp-trp, prp-dom, prp-rng. No owl:sameAs: identity is resolved before RDF.
+    tests/test_infer.py checks the result against owlrl's full closure.
     """
     rules = rules or default_rules()
+    preds, classes = rules.triggers()
+    seeds = [t for t in data if t[1] in preds or (t[1] == rules.type_predicate and t[2] in classes)]
+    added = derive(seeds, rules, data.__contains__, lambda t: isinstance(t, Literal),
+                   lambda p: data.subject_objects(p))
     inferred = Graph()
-    frontier = list(data)
-    seen = set(frontier)
-    for _ in range(MAX_ROUNDS):
-        new = []
-        for triple in frontier:
-            for consequence in _consequences(triple, rules):
-                if consequence not in seen and not isinstance(consequence[0], Literal):
-                    seen.add(consequence)
-                    new.append(consequence)
-        for consequence in _transitive(seen, rules.transitive):
-            seen.add(consequence)
-            new.append(consequence)
-        if not new:
-            break
-        for triple in new:
-            inferred.add(triple)
-        frontier = new
+    for triple in added:
+        inferred.add(triple)
     return inferred
 
 
-def _transitive(triples: set, properties: frozenset[URIRef]) -> list[tuple]:
-    """prp-trp: the transitive closure of each transitive property, as triples not yet seen."""
-    added = []
-    for prop in properties:
-        edges: dict = defaultdict(set)
-        for s, p, o in triples:
-            if p == prop and not isinstance(o, (Literal, BNode)):
-                edges[s].add(o)
-        for start in list(edges):
-            stack, reach = list(edges[start]), set()
-            while stack:
-                node = stack.pop()
-                if node in reach:
-                    continue
-                reach.add(node)
-                stack.extend(edges.get(node, ()))
-            for node in reach:
-                if (start, prop, node) not in triples:
-                    added.append((start, prop, node))
-    return added
+def infer_store(store, graph_iri: str | None = None, rules: Rules | None = None) -> int:
+    """Recompute the inferred named graph of a kg.store.QuadStore from its other graphs; the number of triples.
+
+    Streams only the quads that can fire a rule (one index lookup per trigger predicate and class),
+    never the whole store into rdflib, and replaces `graph_iri` (default: the store's
+    `.../graph/inferred`, found among its graphs, else `<base>graph/inferred` of the first graph) at once.
+    """
+    raw: ox.Store = store._store
+    target = ox.NamedNode(graph_iri or _inferred_graph_name(store))
+    rules = _ox_rules() if rules is None else rules.mapped(lambda t: ox.NamedNode(str(t)))
+    preds, classes = rules.triggers()
+
+    def data_quads(s, p, o):
+        return (q for q in raw.quads_for_pattern(s, p, o, None) if q.graph_name != target)
+
+    def seeds():
+        for p in sorted(preds, key=str):
+            for q in data_quads(None, p, None):
+                yield q.subject, q.predicate, q.object
+        for c in sorted(classes, key=str):
+            for q in data_quads(None, rules.type_predicate, c):
+                yield q.subject, q.predicate, q.object
+
+    def known(t) -> bool:
+        return next(data_quads(*t), None) is not None
+
+    added = derive(seeds(), rules, known, lambda t: isinstance(t, ox.Literal),
+                   lambda p: ((q.subject, q.object) for q in data_quads(None, p, None)))
+    if raw.contains_named_graph(target):
+        raw.remove_graph(target)
+    raw.extend(ox.Quad(s, p, o, target) for s, p, o in added)
+    return len(added)
+
+
+def _inferred_graph_name(store) -> str:
+    names = store.graph_names()
+    for name in names:
+        if name.endswith(INFERRED_GRAPH_SUFFIX):
+            return name
+    for name in names:
+        if "/graph/" in name:
+            return name.split("/graph/")[0] + "/" + INFERRED_GRAPH_SUFFIX
+    raise ValueError("the store has no igkg named graph to infer from; pass graph_iri")
+
+
+__all__ = ["ONTOLOGY_PATH", "Rules", "compile_rules", "default_rules", "infer", "infer_store", "load_ontology"]
