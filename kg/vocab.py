@@ -48,8 +48,9 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VANN = Namespace("http://purl.org/vocab/vann/")  # the ontology header's preferred prefix and namespace
 
 __all__ = [
-    "IGKG", "IGKG_NS", "SIOC", "OA", "SCHEMA", "VOID", "DCAT",
+    "IGKG", "IGKG_NS", "SIOC", "OA", "SCHEMA", "VOID", "DCAT", "VANN",
     "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
 ]

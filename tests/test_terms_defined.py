@@ -21,10 +21,8 @@ STANDARD = tuple(sorted(
     for ns in [getattr(vocab, name)] if isinstance(ns, (Namespace, DefinedNamespaceMeta))
 ))
 
-# The ontology header (written into graph/kb with the rest of igkg.ttl) uses VANN, a standard
-# vocabulary kg/vocab.py does not export yet; test_vann_is_allowlisted fails loudly once it does.
+# The ontology header (written into graph/kb with the rest of igkg.ttl) uses VANN, a standard vocabulary.
 VANN = "http://purl.org/vocab/vann/"
-KNOWN_GAP = {VANN + "preferredNamespacePrefix", VANN + "preferredNamespaceUri"}
 
 
 def used_terms(graph: Graph) -> set[URIRef]:
@@ -54,7 +52,7 @@ def test_the_allowlist_is_the_standard_vocabularies():
 def test_every_term_in_the_seed_build_is_standard_or_defined(seed_build):
     graph = union_of(seed_build.dataset)
     assert len(used_terms(graph)) > 30
-    assert set(undefined(graph)) <= KNOWN_GAP
+    assert set(undefined(graph)) == set()
 
 
 def test_every_term_in_a_synthetic_build_is_standard_or_defined(tmp_path):
@@ -68,7 +66,7 @@ def test_every_term_in_a_synthetic_build_is_standard_or_defined(tmp_path):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
     result = build([str(tmp_path)], Settings(quiet=True))
-    assert set(undefined(union_of(result.dataset))) <= KNOWN_GAP
+    assert set(undefined(union_of(result.dataset))) == set()
 
 
 def test_an_undefined_term_is_caught():
@@ -78,7 +76,5 @@ def test_an_undefined_term_is_caught():
     assert undefined(graph) == ["https://example.org/Thing", IGKG_NS + "madeUp"]
 
 
-@pytest.mark.xfail(strict=True, reason="kg/vocab.py does not export VANN yet (owner of kg/vocab.py: add "
-                   "VANN = Namespace('http://purl.org/vocab/vann/') to it and __all__, then drop KNOWN_GAP)")
 def test_vann_is_allowlisted():
     assert VANN in STANDARD
