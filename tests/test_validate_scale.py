@@ -79,7 +79,7 @@ def test_edits_in_one_graph_and_across_graphs_match_pyshacl_incrementally(seed_b
     assert Counter(report.results) == _naive(store)
     # the two edited graphs and their thread neighbours (they point at the edited posts), not the KB graph
     assert 2 <= report.graphs_validated < len(store.graph_names()) - 1
-    components = {(r.result_path, r.constraint_component.rsplit("#")[1]) for r in report.violations}
+    components = {(r.result_path, r.constraint_component.rsplit("#")[1]) for r in report.results}
     assert (str(FOAF.maker), "MinCountConstraintComponent") in components
     assert (str(FOAF.name), "MaxCountConstraintComponent") in components  # only visible across graphs
     assert (str(SKOS.altLabel), "PatternConstraintComponent") in components
