@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -13,16 +14,17 @@ from tqdm import tqdm
 from kg.config import Settings
 from kg.errors import SourceError
 from kg.identity import Minter, Resolution, resolve
-from kg.infer import infer_store, load_ontology
-from kg.kb import load_kb
+from kg.infer import ONTOLOGY_PATH, infer_store, load_ontology
+from kg.kb import kb_files_digest, load_kb
 from kg.model import Evidence, ExtractionResult, Mention, Message, Problem, Relation
 from kg.parse.ids import content_key
-from kg.graph_write import FastMessageGraphBuilder, GraphWriter, as_graph
+from kg.graph_write import GraphWriter, as_graph
 from kg.sources.registry import iter_units
 from kg.stages import Slim, extract_batch, extraction_key, parse_batch, parse_salt
 from kg.state import BuildState, unpack
 from kg.store import QuadStore
-from kg.triples import kb_graph, meta_graph, quoted_in_index
+from kg.terms import RDFLIB_TERMS, NTriplesTerms
+from kg.triples import MAPPING_VERSION, MessageGraphBuilder, kb_graph, meta_graph, quoted_in_index
 from kg.vocab import DCAT, DCTERMS, FOAF, IGKG, OA, ORG, PROV, SCHEMA, SIOC, SKOS, VOID
 from kg.workers import Workers
 
@@ -151,6 +153,7 @@ class _Run:
         self.stats = BuildStats()
         self.minter = Minter(settings.base_iri, settings.person_key)
         self._full_cache: tuple[str, list[Message]] | None = None
+        self._refs: list[tuple[str, ...]] = []  # per merged message: the entity keys its extraction names
 
     def timed(self, name: str, fn, *args):
         start = time.perf_counter()
@@ -315,6 +318,7 @@ class _Run:
         shared: dict[tuple, object] = {}
         nowhere = Evidence("", 0, 0, "", "")
         results: dict[str, ExtractionResult] = {}
+        self._refs = []
         for (m, _), result in zip(merged, self.results(keys)):
             mentions = tuple(shared.setdefault(("m", x.kind, x.key, x.label or x.surface),
                                                Mention(x.kind, x.key, "", nowhere, x.label or x.surface))
@@ -323,34 +327,52 @@ class _Run:
                                                 Relation(r.subject, "", r.object, nowhere, r.object_is_literal, r.org))
                               for r in result.relations)
             results[m.id] = ExtractionResult(m.id, mentions, relations)
+            # the entity keys this message's graph depends on, for map()'s input keys (shared strings)
+            self._refs.append(tuple(x.key for x in mentions) + tuple(
+                k for r in relations for k in (r.subject, r.object, r.org) if k))
         return resolve([m for m, _ in merged], results, kb, self.minter)
 
-    # stage 5: RDF per message, written to the store only when its content changed
+    # stage 5: RDF per message, mapped only when its input changed and written only when its content did
     def map(self, merged: list[Located], keys: list[str], resolution: Resolution, kb) -> dict[str, Graph]:
         writer = GraphWriter(self.store, self.state)
         kept: dict[str, Graph] = {}
-        builder = FastMessageGraphBuilder(self.minter, resolution, kb, quoted_in_index([m for m, _ in merged]))
+        # the store path spells terms as N-Triples text (hashed and bulk-loaded as is); kept graphs are rdflib
+        terms = RDFLIB_TERMS if self.keep else NTriplesTerms()
+        builder = MessageGraphBuilder(self.minter, resolution, kb, quoted_in_index([m for m, _ in merged]), terms)
         bar = _bar(self.settings, "loading", "msg", len(merged))
         try:
-            for (m, loc), result in zip(merged, self.results(keys)):
-                triples = builder.build(self.full(m, loc), result)
-                iri = self.minter.post_graph(m.id)
-                writer.put(iri, triples)
-                if self.keep:
-                    kept[iri] = as_graph(triples)
-                bar.update(1)
+            for start in range(0, len(merged), READ_BATCH):
+                todo = []
+                for i in range(start, min(start + READ_BATCH, len(merged))):
+                    m = merged[i][0]
+                    iri, input_key = self.minter.post_graph(m.id), builder.input_key(m, keys[i], self._refs[i])
+                    if self.keep or not writer.unchanged_input(iri, input_key):
+                        todo.append((i, iri, input_key))
+                bar.update(min(READ_BATCH, len(merged) - start) - len(todo))
+                blobs = self.state.extracted([keys[i] for i, _, _ in todo])
+                for i, iri, input_key in todo:
+                    m, loc = merged[i]
+                    triples = builder.build(self.full(m, loc), unpack(blobs[keys[i]]))
+                    writer.put(iri, triples, input_key)
+                    if self.keep:
+                        kept[iri] = triples
+                    bar.update(1)
         finally:
             bar.close()
         lists = sorted({m.list_name for m, _ in merged if m.list_name})
         newest = max((m.date for m, _ in merged if m.date is not None and m.date.tzinfo is not None), default=None)
-        fixed = {
-            self.minter.graph("kb"): kb_graph(kb, load_ontology(), self.minter),
-            self.minter.graph("meta"): meta_graph(
-                self.minter, "igkg: " + (", ".join(lists) or "mailing-list archive"), self.sources,
-                {"messages": len(merged), "entities": len(resolution.entities)}, newest),
-        }
+        kb_iri = self.minter.graph("kb")
+        # the KB graph is read from files: unchanged files, unchanged graph (no need to rebuild 11k triples)
+        kb_input = hashlib.sha256("\x1f".join(
+            [MAPPING_VERSION, self.minter.base, kb_files_digest(), ONTOLOGY_PATH.read_text("utf-8")]).encode()).hexdigest()
+        fixed = {}
+        if self.keep or not writer.unchanged_input(kb_iri, kb_input):
+            fixed[kb_iri] = kb_graph(kb, load_ontology(), self.minter, Graph if self.keep else set)
+        fixed[self.minter.graph("meta")] = meta_graph(
+            self.minter, "igkg: " + (", ".join(lists) or "mailing-list archive"), self.sources,
+            {"messages": len(merged), "entities": len(resolution.entities)}, newest)
         for iri, graph in fixed.items():
-            writer.put(iri, graph)
+            writer.put(iri, graph, kb_input if iri == kb_iri else None)
             if self.keep:
                 kept[iri] = graph
         inferred = self.minter.graph("inferred")

@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, slim BLOB NOT NULL, ful
 CREATE TABLE IF NOT EXISTS extracted (key TEXT PRIMARY KEY, result BLOB NOT NULL);
 -- what the store holds: named graph -> sha256 of its sorted N-Triples
 CREATE TABLE IF NOT EXISTS graphs (iri TEXT PRIMARY KEY, hash TEXT NOT NULL);
+-- what each stored graph was mapped from (a hash of its message's extraction and resolution):
+-- an unchanged input is not mapped again. A table of its own, so older state files still open.
+CREATE TABLE IF NOT EXISTS graph_inputs (iri TEXT PRIMARY KEY, key TEXT NOT NULL);
 """
 
 
@@ -132,15 +135,24 @@ class BuildState:
         """Named graph IRI -> hash of what the store holds for it."""
         return dict(self._db.execute("SELECT iri, hash FROM graphs"))
 
+    def graph_inputs(self) -> dict[str, str]:
+        """Named graph IRI -> the input key it was mapped from (graphs recorded with one)."""
+        return dict(self._db.execute("SELECT iri, key FROM graph_inputs"))
+
     def forget_graphs(self, iris: Iterable[str]) -> None:
         """Before a graph is rewritten: a kill during the write then makes the next run rewrite it."""
+        iris = [(i,) for i in iris]
         with self._tx():
-            self._db.executemany("DELETE FROM graphs WHERE iri=?", ((i,) for i in iris))
+            self._db.executemany("DELETE FROM graphs WHERE iri=?", iris)
+            self._db.executemany("DELETE FROM graph_inputs WHERE iri=?", iris)
 
-    def record_graphs(self, rows: Iterable[tuple[str, str]]) -> None:
-        """After graphs were written and flushed: (iri, hash)."""
+    def record_graphs(self, rows: Iterable[tuple]) -> None:
+        """After graphs were written and flushed: (iri, hash) or (iri, hash, input key or None)."""
+        rows = list(rows)
         with self._tx():
-            self._db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)", (r[:2] for r in rows))
+            self._db.executemany("INSERT OR REPLACE INTO graph_inputs VALUES (?, ?)",
+                                 (r[::2] for r in rows if len(r) > 2 and r[2] is not None))
 
     def _tx(self):
         return _Transaction(self._db)

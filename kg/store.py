@@ -102,6 +102,30 @@ class QuadStore:
         self._store.remove_graph(name) if self._store.contains_named_graph(name) else None
         self._store.extend(quads)
 
+    def replace_graphs(self, graphs: Iterable[tuple[str, list[str]]]) -> None:
+        """Replace named graphs wholesale: (graph IRI, its triples as N-Triples lines, each ending " .").
+
+        Written with one bulk load and no transaction (twice as fast as `extend`): a kill midway
+        leaves some graphs partial, so callers forget their hashes first (kg.graph_write). The lines
+        must come from pyoxigraph terms (kg.terms.NTriplesTerms), which were validated when made,
+        so the loader skips re-validating them.
+        """
+        parts: list[str] = []
+        for iri, lines in graphs:
+            name = ox.NamedNode(iri)
+            if self._store.contains_named_graph(name):
+                self._store.remove_graph(name)
+            tail = f"{name} .\n"
+            parts.extend(line[:-1] + tail for line in lines)
+        if parts:
+            self._store.bulk_load("".join(parts), format=ox.RdfFormat.N_QUADS, lenient=True)
+
+    def remove_graph(self, graph_iri: str) -> None:
+        """Drop one named graph (nothing happens when the store does not hold it)."""
+        name = ox.NamedNode(graph_iri)
+        if self._store.contains_named_graph(name):
+            self._store.remove_graph(name)
+
     def graph_names(self) -> list[str]:
         """The IRIs of all named graphs, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

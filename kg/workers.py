@@ -30,7 +30,7 @@ class Workers:
             # forkserver: workers fork from a clean process that imported the pipeline once, not from
             # this one (which may hold threads, an open store and sockets).
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["kg.stages"])
+            ctx.set_forkserver_preload(["kg.stages", "kg.warm"])  # warm: KB + gazetteer once, not per worker
             self._pool = ctx.Pool(self.n)
         return self
 

@@ -28,7 +28,7 @@ def _venues(kb: KnowledgeBase) -> dict[str, list[str]]:
     """Place key -> KB events held there (and in the cities it contains), for summits and phases."""
     located: dict[str, list[str]] = {}
     for entry in kb.by_kind("event"):
-        for place in kb.graph.objects(URIRef(KB_BASE + entry.key), SCHEMA.location):
+        for place in kb.objects(URIRef(KB_BASE + entry.key), SCHEMA.location):
             key = str(place)[len(KB_BASE):]
             for holder in (key, *getattr(kb.entries.get(key), "parents", ())):
                 located.setdefault(holder, []).append(entry.key)

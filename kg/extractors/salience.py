@@ -36,7 +36,7 @@ def _members(kb: KnowledgeBase, collection: str) -> frozenset[str]:
     hit = _CACHE.get((id(kb), collection))
     if hit is None or hit[0] is not kb:
         node = URIRef(KB_BASE + collection)
-        members = frozenset(str(o)[len(KB_BASE):] for o in kb.graph.objects(node, SKOS.member)
+        members = frozenset(str(o)[len(KB_BASE):] for o in kb.objects(node, SKOS.member)
                             if str(o).startswith(KB_BASE))
         hit = _CACHE[(id(kb), collection)] = (kb, members)
     return hit[1]
