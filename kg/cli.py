@@ -52,13 +52,16 @@ def _open_store(settings: Settings, must_exist: bool = True):
               "the extension picks the format (.ttl .trig .nt .nq .jsonld). Without it: the embedded store.")
 @click.option("--store", help=STORE_HELP)
 @click.option("--base-iri", help="Base IRI of every minted IRI (default https://kg.example.org/id/).")
+@click.option("--suppress", "suppress_file", type=click.Path(exists=True, dir_okay=False),
+              help="Suppression list: people left out of the graph (person:<name>, a name, an address or "
+              "sha256:<hex> a line; default $IGKG_SUPPRESSION).")
 @click.option("--include-contact-details", is_flag=True,
               help="PRIVATE USE ONLY: keep e-mail addresses and phone numbers in message text.")
 @click.option("--rebuild", is_flag=True, help="Forget the build state and rebuild the store from scratch.")
 @click.option("-j", "--workers", type=click.IntRange(0), default=0, show_default=True,
               help="Worker processes for parsing and extraction (0: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
-def build(sources, output, store, base_iri, include_contact_details, rebuild, workers, quiet):
+def build(sources, output, store, base_iri, suppress_file, include_contact_details, rebuild, workers, quiet):
     """Build the graph from SOURCES: pipermail or HyperKitty list URLs, mbox/.eml/Maildir files or
     folders, saved pipermail pages, or page URLs. Into the store, builds are incremental."""
     import os
@@ -68,7 +71,8 @@ def build(sources, output, store, base_iri, include_contact_details, rebuild, wo
     from kg.pipeline import build as run_build
     from kg.state import BuildState
 
-    settings = _settings(store, base_iri, quiet, include_contact_details=include_contact_details or None)
+    settings = _settings(store, base_iri, quiet, include_contact_details=include_contact_details or None,
+                         suppression_path=suppress_file)
     if output:
         format_for(output)  # fail on a bad extension before doing any work
     if include_contact_details:
@@ -242,11 +246,14 @@ def parse(file):
 SUPPRESSED_HELP = "File of person IRIs (one a line) to answer 410 Gone for and leave out."
 
 
-def _read_iris(path: str | None) -> frozenset[str]:
-    """Person IRIs, one a line (# comments), that the server and site answer 410 Gone for."""
-    if not path:
-        return frozenset()
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+def _read_iris(path: str | None, settings: Settings) -> frozenset[str]:
+    """Person IRIs, one a line (# comments), that the server and site answer 410 Gone for: those of
+    `path` and those the last build suppressed (written beside the store)."""
+    from kg.pipeline import SUPPRESSED_SUFFIX
+
+    store_path = Path(settings.store_path)
+    files = [Path(p) for p in (path, store_path.with_name(store_path.name + SUPPRESSED_SUFFIX)) if p]
+    lines = [line for f in files if f.is_file() for line in f.read_text(encoding="utf-8").splitlines()]
     return frozenset(s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
 
 
@@ -265,7 +272,7 @@ def serve(host, port, suppressed_file, base_iri, store):
     except ImportError as exc:
         raise ConfigError("the server needs its extra: pip install -e '.[serve]'") from exc
     settings = _settings(store, base_iri)
-    app = create_app(_open_store(settings), settings, _read_iris(suppressed_file))
+    app = create_app(_open_store(settings), settings, _read_iris(suppressed_file, settings))
     # no access log: query strings can hold searches for people (security.md section 3)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
@@ -283,7 +290,7 @@ def publish(site_dir, public_root, suppressed_file, base_iri, store):
 
     settings = _settings(store, base_iri)
     report = publish_site(_open_store(settings), settings, site_dir,
-                          suppressed=_read_iris(suppressed_file), public_root=public_root)
+                          suppressed=_read_iris(suppressed_file, settings), public_root=public_root)
     click.echo(f"wrote {report.entities} entity pages and {report.threads} thread(s) to {report.out_dir}")
 
 

@@ -25,6 +25,7 @@ class Settings:
     include_contact_details: bool = False  # opt-in, private use only: keeps addresses/phones in sioc:content
     workers: int = 1
     quiet: bool = False
+    suppression_path: Path | None = None  # people who asked to be left out (kg/suppression.py's format)
 
     def __post_init__(self):
         if not (self.base_iri.startswith(("http://", "https://")) and self.base_iri.endswith(("/", "#"))):
@@ -41,11 +42,13 @@ def settings_from_env(**overrides) -> Settings:
         "IGKG_BASE_IRI": "base_iri",
         "IGKG_STORE": "store_path",
         "IGKG_PERSON_KEY": "person_key",
+        "IGKG_SUPPRESSION": "suppression_path",
     }
     for var, field_name in env.items():
         if os.environ.get(var):
             values[field_name] = os.environ[var]
     values.update({k: v for k, v in overrides.items() if v is not None})
-    if "store_path" in values:
-        values["store_path"] = Path(values["store_path"])
+    for name in ("store_path", "suppression_path"):
+        if name in values:
+            values[name] = Path(values[name])
     return replace(Settings(), **values) if values else Settings()

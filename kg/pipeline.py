@@ -13,7 +13,8 @@ from tqdm import tqdm
 
 from kg.config import Settings
 from kg.errors import SourceError
-from kg.identity import Minter, Resolution, resolve
+from kg.export import atomic_write
+from kg.identity import Minter, Resolution, person_key, resolve
 from kg.infer import ONTOLOGY_PATH, infer_store, load_ontology
 from kg.kb import kb_files_digest, load_kb
 from kg.model import Evidence, ExtractionResult, Mention, Message, Problem, Relation
@@ -23,11 +24,13 @@ from kg.sources.registry import iter_units
 from kg.stages import Slim, extract_batch, extraction_key, parse_batch, parse_salt
 from kg.state import BuildState, unpack
 from kg.store import QuadStore
+from kg.suppression import load_suppression, suppressed_iris
 from kg.terms import RDFLIB_TERMS, NTriplesTerms
 from kg.triples import MAPPING_VERSION, MessageGraphBuilder, kb_graph, meta_graph, quoted_in_index
 from kg.vocab import DCAT, DCTERMS, FOAF, IGKG, OA, ORG, PROV, SCHEMA, SIOC, SKOS, VOID
 from kg.workers import Workers
 
+SUPPRESSED_SUFFIX = ".suppressed-iris.txt"  # beside the store: the person IRIs serve/publish answer 410 for
 PREFIXES = {
     "igkg": IGKG._NS, "sioc": SIOC, "foaf": FOAF, "org": ORG, "skos": SKOS, "dcterms": DCTERMS,
     "prov": PROV, "oa": OA, "schema": SCHEMA, "void": VOID, "dcat": DCAT,
@@ -332,8 +335,31 @@ class _Run:
                 k for r in relations for k in (r.subject, r.object, r.org) if k))
         return resolve([m for m, _ in merged], results, kb, self.minter)
 
+    def suppress(self, resolution: Resolution, messages: list[Message]) -> tuple[Resolution, frozenset[str]]:
+        """Resolution without the people on the suppression list, and their IRIs (written beside the
+        store for `igkg serve`/`publish` to answer 410). Applied at every build: nothing about them
+        is mapped, so no graph, export or page can hold it."""
+        suppression = load_suppression(self.settings.suppression_path)
+        people = suppressed_iris(suppression, resolution, messages)
+        if self.store.path is not None:
+            listing = self.store.path.with_name(self.store.path.name + SUPPRESSED_SUFFIX)
+            if people or listing.exists():
+                atomic_write(listing, "".join(f"{iri}\n" for iri in sorted(people)).encode(), manifest=False)
+        if not people:
+            return resolution, people
+        kept = {k: e for k, e in resolution.entities.items() if e.iri not in people}
+        return replace(resolution, entities=kept), people
+
+    def authored_by(self, m: Message, canonical: dict[str, str], people: frozenset[str]) -> bool:
+        """True when the author of `m` is one of the suppressed `people` (IRIs)."""
+        if not (m.author and m.author.name):
+            return False
+        root = canonical.get(person_key(m.author.name))
+        return root is not None and self.minter.person(root) in people
+
     # stage 5: RDF per message, mapped only when its input changed and written only when its content did
     def map(self, merged: list[Located], keys: list[str], resolution: Resolution, kb) -> dict[str, Graph]:
+        resolution, people = self.suppress(resolution, [m for m, _ in merged])
         writer = GraphWriter(self.store, self.state)
         kept: dict[str, Graph] = {}
         # the store path spells terms as N-Triples text (hashed and bulk-loaded as is); kept graphs are rdflib
@@ -345,6 +371,8 @@ class _Run:
                 todo = []
                 for i in range(start, min(start + READ_BATCH, len(merged))):
                     m = merged[i][0]
+                    if people and self.authored_by(m, resolution.canonical, people):
+                        continue  # a suppressed person's own post is left out whole (its graph is removed)
                     iri, input_key = self.minter.post_graph(m.id), builder.input_key(m, keys[i], self._refs[i])
                     if self.keep or not writer.unchanged_input(iri, input_key):
                         todo.append((i, iri, input_key))
