@@ -157,6 +157,7 @@ class _Run:
         self.minter = Minter(settings.base_iri, settings.person_key)
         self._full_cache: tuple[str, list[Message]] | None = None
         self._refs: list[tuple[str, ...]] = []  # per merged message: the entity keys its extraction names
+        self.quote_links: list[tuple[str, str]] = []  # (parent, child) of every copy read, for igkg:quotedIn
 
     def timed(self, name: str, fn, *args):
         start = time.perf_counter()
@@ -269,6 +270,9 @@ class _Run:
                     aliases.setdefault(s.alias, s.message.id)
                 records.append((s.message, (key, i)))
         merged = merge_located(records, aliases)
+        # every copy's parent link, ids as merged: a dropped copy's parent was still quoted by it
+        self.quote_links = sorted({(aliases.get(m.parent_id, m.parent_id), aliases.get(m.id, m.id))
+                                   for m, _ in records if m.parent_id})
         listed = inherit_list([m for m, _ in merged])
         return [(m, loc) for m, (_, loc) in zip(listed, merged)]
 
@@ -364,7 +368,8 @@ class _Run:
         kept: dict[str, Graph] = {}
         # the store path spells terms as N-Triples text (hashed and bulk-loaded as is); kept graphs are rdflib
         terms = RDFLIB_TERMS if self.keep else NTriplesTerms()
-        builder = MessageGraphBuilder(self.minter, resolution, kb, quoted_in_index([m for m, _ in merged]), terms)
+        quoted_in = quoted_in_index([m for m, _ in merged], self.quote_links)
+        builder = MessageGraphBuilder(self.minter, resolution, kb, quoted_in, terms)
         bar = _bar(self.settings, "loading", "msg", len(merged))
         try:
             for start in range(0, len(merged), READ_BATCH):

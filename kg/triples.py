@@ -261,13 +261,18 @@ class MessageGraphBuilder:
         return (person, T.ORG.hasMembership, membership)
 
 
-def quoted_in_index(messages: Iterable[Message]) -> dict[str, list[str]]:
-    """Quoted message id -> ids of the messages whose text quoted it (their parent is that message)."""
+def quoted_in_index(messages: Iterable[Message], links: Iterable[tuple[str, str]] = ()) -> dict[str, list[str]]:
+    """Quoted message id -> ids of the messages whose text quoted it (their parent is that message).
+
+    `links` adds (parent, child) pairs seen on copies that merging dropped: when one message is
+    archived on its own page and quoted in another, each copy may name a different rendering of
+    its parent, and both renderings were quoted by it."""
+    messages = list(messages)
     index: dict[str, list[str]] = defaultdict(list)
     kinds = {m.id: m.kind for m in messages}
-    for m in messages:
-        if m.parent_id and kinds.get(m.parent_id) == "quoted":
-            index[m.parent_id].append(m.id)
+    for parent, child in [(m.parent_id, m.id) for m in messages] + list(links):
+        if parent and kinds.get(parent) == "quoted" and child in kinds:
+            index[parent].append(child)
     return {k: sorted(set(v)) for k, v in index.items()}
 
 
