@@ -51,9 +51,9 @@ class ValidationCache:
 
     def save(self, path: Path) -> None:
         """Write the cache as JSON (atomically: a crash leaves the old one)."""
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps({"version": CACHE_VERSION, **asdict(self)}, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)
+        from kg.export import atomic_write
+
+        atomic_write(path, json.dumps({"version": CACHE_VERSION, **asdict(self)}, sort_keys=True).encode("utf-8"))
 
 
 @dataclass(frozen=True)
