@@ -86,6 +86,9 @@ def _guard(sparql: str) -> None:
     check_query(sparql)
 
 
+QUEUE_WAIT_S = 5.0
+
+
 class Endpoint:
     """Runs guarded queries with at most `concurrency` at once (more get 503 with Retry-After)."""
 
@@ -98,9 +101,13 @@ class Endpoint:
 
     async def run(self, sparql: str) -> tuple[QueryResult, bool]:
         """The privacy-filtered result and whether the row cap cut it; raises Rejected."""
-        if self._slots.locked():
-            raise Rejected(503, BUSY_TEXT)
-        async with self._slots:
+        # A short queue before 503: bursts of clients wait for a slot (a query takes tens of ms);
+        # only a sustained overload, a slot not free within QUEUE_WAIT_S, is turned away.
+        try:
+            await asyncio.wait_for(self._slots.acquire(), QUEUE_WAIT_S)
+        except TimeoutError:
+            raise Rejected(503, BUSY_TEXT) from None
+        try:
             try:
                 await run_in_threadpool(_guard, sparql)
                 outcome = await run_in_threadpool(run_text, self.store, sparql, budget=self.budget)
@@ -110,6 +117,8 @@ class Endpoint:
             except QueryError as exc:
                 log.info("sparql failed: %s", type(exc).__name__)
                 raise Rejected(400, BAD_TEXT) from None
+        finally:
+            self._slots.release()
         return self._clean(outcome.result), outcome.truncated
 
     def _clean(self, result: QueryResult) -> QueryResult:
