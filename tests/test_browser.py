@@ -91,8 +91,11 @@ def test_sparql_form_shows_rows(root, page):
 def test_search_box(root, page):
     page.goto(root + "/")
     page.fill("input[name=q]", "tunis")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # wait for the navigation the Enter key starts: wait_for_load_state alone can return while the
+    # old page is still shown (the test was flaky under load)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/search" in page.url
     assert page.get_by_role("link", name="Tunis Agenda for the Information Society").count() == 1
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
 
