@@ -8,18 +8,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from kg.model import Evidence, Message
-
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+from kg.text_norm import fold  # noqa: F401  (re-exported: the extractors' keys agree with identity's)
 
 # Characters written as apostrophes in archives: "ICANN´s", "CSTD’s", "ICANN's".
 APOSTROPHES = "'’´`"
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form used in keys: "Raúl  Echeberría," -> "raul echeberria"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", stripped.casefold()).strip()
 
 
 def fold_match(text: str) -> str:
