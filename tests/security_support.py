@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.archive_server import CanaryServer, _Handler
+from tests.uvicorn_support import uvicorn_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "wg-strategy-2025-07-enhanced-cooperation.txt"
@@ -108,22 +107,8 @@ def with_addresses(result, sources: list[Path]) -> Built:
 @contextmanager
 def serving(app):
     """Run an ASGI app under a real uvicorn on a loopback ephemeral port; yields a requests-based client."""
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield Client(f"http://127.0.0.1:{sock.getsockname()[1]}")
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with uvicorn_server(app) as root:
+        yield Client(root)
 
 
 @dataclass

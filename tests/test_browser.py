@@ -12,7 +12,8 @@ from kg.config import Settings
 from kg.serve import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_serve import SUPPRESSED, load_store, serve_in_thread  # noqa: E402  (shared fixture and server helper)
+from test_serve import SUPPRESSED, load_store  # noqa: E402  (the shared fixture)
+from tests.uvicorn_support import uvicorn_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -26,11 +27,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
 
 @pytest.fixture(scope="module")
 def root():
-    url, server, thread, sock = serve_in_thread(create_app(load_store(), Settings(), suppressed={SUPPRESSED}))
-    yield url
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with uvicorn_server(create_app(load_store(), Settings(), suppressed={SUPPRESSED})) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import threading
-import time
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -15,7 +12,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-import uvicorn
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, ORG, RDF, RDFS, SKOS
 
@@ -25,6 +21,7 @@ from kg.serve import create_app
 from kg.serve_sparql import BAD_TEXT, FORBIDDEN_TEXT
 from kg.store import QuadStore, from_ox
 from kg.vocab import IGKG, SIOC, VOID
+from tests.uvicorn_support import uvicorn_server
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "queries" / "archive.trig"
 BASE = "https://kg.example.org/id/"
@@ -59,21 +56,6 @@ def load_store() -> QuadStore:
     return store
 
 
-def serve_in_thread(app):
-    """Start uvicorn on a loopback ephemeral port in a thread; returns (root URL, server)."""
-    # proto IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only then, and without it Nagle plus delayed
-    # ACKs add ~40 ms to every response whose headers and body go out in separate writes
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread, sock
-
-
 @pytest.fixture(scope="module")
 def store():
     return load_store()
@@ -81,11 +63,8 @@ def store():
 
 @pytest.fixture(scope="module")
 def root(store):
-    url, server, thread, sock = serve_in_thread(create_app(store, Settings(), suppressed={SUPPRESSED}))
-    yield url
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with uvicorn_server(create_app(store, Settings(), suppressed={SUPPRESSED})) as url:
+        yield url
 
 
 def get(root, path, accept="__default__", **kw):
