@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,8 +12,9 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from kg.atomic import write_atomically
 from kg.errors import ConfigError, ExportError
-from kg.manifest import TEMP_PREFIX, clean_stale_temp, entry_for, update_manifest
+from kg.manifest import clean_stale_temp, entry_for, update_manifest
 from kg.privacy_gate import check, known, message_ids_of, scan_bytes, scan_dataset
 
 log = logging.getLogger("kg.export")
@@ -115,39 +114,15 @@ def format_for(path: str | Path | None = None, name: str | None = None) -> Forma
 
 
 def atomic_write(path: str | Path, data: bytes, *, manifest: bool = False, **counts) -> None:
-    """Write to a temp file beside `path`, fsync, then rename: a crash leaves the old file intact.
-
-    The temp file is `.tmp-<pid>-…` so clean_stale_temp can tell a killed writer's leftover from a
-    live one's. With `manifest`, the folder's manifest.json is updated last (also atomically).
-    """
+    """kg.atomic.write_atomically with errors as ExportError; with `manifest`, the folder's
+    manifest.json is updated last (also atomically)."""
     target = Path(path)
-    folder = target.parent.resolve()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=target.name)
+        write_atomically(target, data)
     except OSError as exc:
-        raise ExportError(f"cannot write to {folder}: {exc.strerror}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-        dir_fd = os.open(folder, os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise ExportError(f"cannot write {target}: {exc.strerror}") from exc
-        raise
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
     if manifest:
-        update_manifest(folder, entry_for(target, data, **counts))
+        update_manifest(target.parent.resolve(), entry_for(target, data, **counts))
 
 
 def _counts(ds: Dataset, fmt: Format) -> dict[str, int]:

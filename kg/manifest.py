@@ -12,10 +12,10 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from kg.atomic import TEMP_PREFIX, write_atomically
 from kg.errors import ExportError
 
 MANIFEST = "manifest.json"
-TEMP_PREFIX = ".tmp-"
 _VERSION = 1
 
 
@@ -78,8 +78,6 @@ def read_manifest(folder: str | Path) -> dict[str, ManifestEntry]:
 
 def update_manifest(folder: str | Path, *entries: ManifestEntry) -> Path:
     """Add or replace `entries` in `folder`'s manifest (entries whose file is gone are dropped); atomic."""
-    from kg.export import atomic_write  # late: export imports this module
-
     folder = Path(folder)
     current = read_manifest(folder)
     for entry in entries:
@@ -87,7 +85,10 @@ def update_manifest(folder: str | Path, *entries: ManifestEntry) -> Path:
     kept = [current[name] for name in sorted(current) if (folder / name).exists()]
     body = {"version": _VERSION, "files": [{k: v for k, v in asdict(e).items() if v is not None} for e in kept]}
     data = (json.dumps(body, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    atomic_write(folder / MANIFEST, data, manifest=False)
+    try:
+        write_atomically(folder / MANIFEST, data)
+    except OSError as exc:
+        raise ExportError(f"cannot write {folder / MANIFEST}: {exc.strerror or exc}") from exc
     return folder / MANIFEST
 
 

@@ -14,8 +14,8 @@ import pytest
 import requests
 
 import kg
+from kg import atomic
 from kg.errors import ConfigError, FetchError, SourceError
-from kg.sources import http_cache
 from kg.sources.decompress import gunzip_bounded
 from kg.sources.fetch import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, FetchStatusError
 from kg.sources.robots import parse_robots
@@ -463,14 +463,14 @@ def test_damaged_cache_body_is_a_miss(server, fetcher, tmp_path):
 
 def test_crash_while_writing_the_cache_leaves_no_entry(server, fetcher, tmp_path, monkeypatch):
     server.add("/a", b"a", headers={"ETag": '"v1"'})
-    real_replace = http_cache.os.replace
+    real_replace = atomic.os.replace
 
     def crash_on_metadata(src, dst):
         if str(dst).endswith(".json"):
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(http_cache.os, "replace", crash_on_metadata)
+    monkeypatch.setattr(atomic.os, "replace", crash_on_metadata)
     f = fetcher(cache_dir=tmp_path)
     with pytest.raises(FetchError, match="could not write the cache entry: .*No space left on device"):
         f.get(server.url("/a"))

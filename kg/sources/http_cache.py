@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from kg.atomic import write_atomically
 
 # Layout (no URL ever becomes a path: sha256 names only, so no traversal and no length limits):
 #   <dir>/meta/<k[:2]>/<k>.json    k = sha256(url): url, final_url, status, headers, body_sha256
@@ -77,30 +77,7 @@ class HttpCache:
         digest = hashlib.sha256(body).hexdigest()
         kept = {k: v for k, v in headers.items() if k not in _SKIP_HEADERS}
         if not self.body_path(digest).exists():
-            _atomic_write(self.body_path(digest), body)
+            write_atomically(self.body_path(digest), body)
         meta = {"url": url, "final_url": final_url, "status": status, "headers": kept, "body_sha256": digest}
-        _atomic_write(self.meta_path(url), json.dumps(meta, sort_keys=True, indent=1).encode("utf-8"))
+        write_atomically(self.meta_path(url), json.dumps(meta, sort_keys=True, indent=1).encode("utf-8"))
         return CacheEntry(url, final_url, status, kept, body)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Temp file in the same directory, fsync, os.replace, fsync the directory (security.md §2.9)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.name[:16])
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    dfd = os.open(path.parent, os.O_DIRECTORY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
