@@ -59,22 +59,22 @@ def _qualified_test(shapes: Graph, ps) -> str:
 def _queries(shapes: Graph, ps, path: URIRef, target: str) -> Iterator[tuple[URIRef, str]]:
     p = path.n3()
     head = f"SELECT DISTINCT ?f ?v WHERE {{ {{focus}} {{ {target} }} "
+    inner = f"{{ SELECT DISTINCT ?f WHERE {{ {{focus}} {{ {target} }} }} }}"  # each focus node once
     if (n := shapes.value(ps, SH.minCount)) is not None:
         yield SH.MinCountConstraintComponent, (
-            f"SELECT ?f WHERE {{ {{ SELECT DISTINCT ?f WHERE {{ {{focus}} {{ {target} }} }} }} "
+            f"SELECT ?f WHERE {{ {inner} "
             f"OPTIONAL {{ ?f {p} ?v }} }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) < {int(n)})")
     if (n := shapes.value(ps, SH.maxCount)) is not None:
         yield SH.MaxCountConstraintComponent, (
-            f"SELECT ?f WHERE {{ {{ SELECT DISTINCT ?f WHERE {{ {{focus}} {{ {target} }} }} }} "
+            f"SELECT ?f WHERE {{ {inner} "
             f"?f {p} ?v }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {int(n)})")
     if shapes.value(ps, SH.uniqueLang) == Literal(True):
         # one result per duplicated language, as pyshacl reports them
         yield SH.UniqueLangConstraintComponent, (
-            f"SELECT ?f WHERE {{ {{ SELECT DISTINCT ?f WHERE {{ {{focus}} {{ {target} }} }} }} "
+            f"SELECT ?f WHERE {{ {inner} "
             f"?f {p} ?v FILTER(lang(?v) != \"\") }} GROUP BY ?f (lcase(lang(?v))) HAVING (COUNT(DISTINCT ?v) > 1)")
     if shapes.value(ps, SH.qualifiedValueShape) is not None:
         test = _qualified_test(shapes, ps)
-        inner = f"{{ SELECT DISTINCT ?f WHERE {{ {{focus}} {{ {target} }} }} }}"
         if (n := shapes.value(ps, SH.qualifiedMinCount)) is not None:
             yield SH.QualifiedMinCountConstraintComponent, (
                 f"SELECT ?f WHERE {{ {inner} OPTIONAL {{ ?f {p} ?v FILTER({test}) }} }} "
