@@ -50,22 +50,36 @@ def infer(data: Graph, rules: Rules | None = None) -> Graph:
     return inferred
 
 
-def infer_store(store, graph_iri: str | None = None, rules: Rules | None = None) -> int:
-    """Recompute the inferred named graph of a kg.store.QuadStore from its other graphs; the number of triples.
+def infer_store(store, graph_iri: str | None = None, rules: Rules | None = None,
+                added: list[str] | None = None) -> int:
+    """Recompute the inferred named graph of a kg.store.QuadStore from its other graphs; the number of
+    triples it holds (or, with `added`, the number added).
 
     Streams only the quads that can fire a rule (one index lookup per trigger predicate and class),
-    never the whole store into rdflib, and replaces `graph_iri` (default: the store's
-    `.../graph/inferred`, found among its graphs, else `<base>graph/inferred` of the first graph) at once.
+    never the whole store into rdflib,
+    and replaces `graph_iri` (default: the store's `.../graph/inferred`, found among its graphs,
+    else `<base>graph/inferred` of the first graph) at once. `added`: graphs that are new since the
+    inferred graph was computed, when no graph was removed or replaced since (the rules only add, so
+    the new consequences are those of the new graphs' triples): only they are read, and what they
+    imply is added to the inferred graph.
     """
     raw: ox.Store = store._store
     target = ox.NamedNode(graph_iri or _inferred_graph_name(store))
     rules = _ox_rules() if rules is None else rules.mapped(lambda t: ox.NamedNode(str(t)))
     preds, classes = rules.triggers()
+    incremental = added is not None and raw.contains_named_graph(target)
+    present: dict = {}
 
     def data_quads(s, p, o):
         return (q for q in raw.quads_for_pattern(s, p, o, None) if q.graph_name != target)
 
     def seeds():
+        if incremental:
+            for name in added:
+                for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                    if q.predicate in preds or (q.predicate == rules.type_predicate and q.object in classes):
+                        yield q.subject, q.predicate, q.object
+            return
         for p in sorted(preds, key=str):
             for q in data_quads(None, p, None):
                 yield q.subject, q.predicate, q.object
@@ -74,14 +88,43 @@ def infer_store(store, graph_iri: str | None = None, rules: Rules | None = None)
                 yield q.subject, q.predicate, q.object
 
     def known(t) -> bool:
+        p = t[1]
+        if p not in present:  # most derived predicates (inverses) occur nowhere in the data: no lookup
+            present[p] = next(data_quads(None, p, None), None) is not None
+        if not present[p]:
+            return False
+        if incremental and next(raw.quads_for_pattern(*t, target), None) is not None:
+            return True  # already inferred from an earlier graph
         return next(data_quads(*t), None) is not None
 
-    added = derive(seeds(), rules, known, lambda t: isinstance(t, ox.Literal),
-                   lambda p: ((q.subject, q.object) for q in data_quads(None, p, None)))
+    derived = derive(seeds(), rules, known, lambda t: isinstance(t, ox.Literal),
+                     lambda p: ((q.subject, q.object) for q in data_quads(None, p, None)))
+    if incremental:
+        # what the new graphs state outright is no longer inferred (a full run would not list it)
+        for quad in _now_stated(raw, added, rules, target):
+            raw.remove(quad)
+        raw.extend(ox.Quad(s, p, o, target) for s, p, o in derived)
+        return len(derived)
     if raw.contains_named_graph(target):
         raw.remove_graph(target)
-    raw.extend(ox.Quad(s, p, o, target) for s, p, o in added)
-    return len(added)
+    raw.extend(ox.Quad(s, p, o, target) for s, p, o in derived)
+    return len(derived)
+
+
+def _now_stated(raw: ox.Store, added: list[str], rules: Rules, target: ox.NamedNode) -> list:
+    """Quads of the inferred graph that one of the `added` graphs states."""
+    derivable_preds = {p for ps in list(rules.superproperties.values()) + list(rules.inverses.values()) for p in ps}
+    derivable_preds |= rules.symmetric | rules.transitive
+    derivable_classes = {c for cs in list(rules.superclasses.values()) + list(rules.domains.values())
+                         + list(rules.ranges.values()) for c in cs}
+    found = []
+    for name in added:
+        for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            if q.predicate in derivable_preds or (q.predicate == rules.type_predicate and q.object in derivable_classes):
+                inferred = ox.Quad(q.subject, q.predicate, q.object, target)
+                if next(raw.quads_for_pattern(q.subject, q.predicate, q.object, target), None) is not None:
+                    found.append(inferred)
+    return found
 
 
 def _inferred_graph_name(store) -> str:
