@@ -10,6 +10,10 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form: "Raúl  Echeberría," -> "raul echeberria"."""
+    if text.isascii():
+        # ASCII is its own NFKD form, has no combining marks, and casefolds as lower(): same result,
+        # without the per-character generator (the extractors fold many short ASCII strings).
+        return _NON_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", stripped.casefold()).strip()

@@ -63,7 +63,8 @@ def run_extractors(message: Message, extractors: tuple = EXTRACTORS) -> Extracti
     found = ExtractionResult(message.id)
     for extractor in extractors:
         added = extractor.extract(message, found)
-        found = ExtractionResult(message.id, found.mentions + added.mentions, found.relations + added.relations)
+        if added.mentions or added.relations:  # (else `found` stays as it is: no new copy)
+            found = ExtractionResult(message.id, found.mentions + added.mentions, found.relations + added.relations)
     mentions: dict[tuple, Mention] = {}
     for m in found.mentions:
         mentions.setdefault((m.kind, m.key, m.evidence.start, m.evidence.end), m)

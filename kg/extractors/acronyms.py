@@ -8,6 +8,7 @@ from kg.extractors.common import context, new_mention, org_key
 from kg.extractors.gazetteer import current_kb, gazetteer_for
 from kg.extractors.phrases import head_kind, tokens
 from kg.extractors.text import fold, fold_match
+from kg.kb import KnowledgeBase
 from kg.model import ExtractionResult, Mention, Message
 
 NAME = "acronyms"
@@ -91,11 +92,23 @@ def definitions(message: Message) -> list[tuple[str, int, int, str, str, str]]:
     return found
 
 
+_KNOWN: dict[int, tuple[KnowledgeBase, frozenset[str]]] = {}
+
+
+def _known_acronyms(kb: KnowledgeBase) -> frozenset[str]:
+    # Every acronym of the KB, collected once per KB object rather than once per message; the KB is
+    # kept in the value so that its id cannot be reused by another object.
+    hit = _KNOWN.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        hit = _KNOWN[id(kb)] = (kb, frozenset(a for e in kb.entries.values() for a in e.acronyms))
+    return hit[1]
+
+
 def extract(message: Message, found: ExtractionResult) -> ExtractionResult:
     """Mentions of each defined long form and of every later use of its acronym."""
     text = message.text
     ctx = context(message)
-    known = {a for e in current_kb().entries.values() for a in e.acronyms}
+    known = _known_acronyms(current_kb())
     mentions: list[Mention] = []
     bound: set[str] = set()
     for short, start, end, kind, key, label in definitions(message):

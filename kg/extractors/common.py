@@ -42,9 +42,23 @@ def _fallback_signature(message: Message) -> tuple[int, int] | None:
     return None
 
 
-@functools.lru_cache(maxsize=64)
 def context(message: Message) -> Context:
     """The signature range and blocked spans of a message (cached: every extractor asks)."""
+    # Every extractor asks about the same message in turn: an identity test first spares hashing the
+    # whole frozen Message (text included) for the lru_cache a dozen times per message.
+    last = _LAST_CONTEXT
+    if last and last[0] is message:
+        return last[1]
+    ctx = _context(message)
+    _LAST_CONTEXT[:] = [message, ctx]
+    return ctx
+
+
+_LAST_CONTEXT: list = []
+
+
+@functools.lru_cache(maxsize=64)
+def _context(message: Message) -> Context:
     signature = None
     spans = [(s.start, s.end) for s in message.segments if s.kind == "signature"]
     if spans:
@@ -90,7 +104,12 @@ def author_key(message: Message) -> str | None:
     """The person key of the message author, from the parser's sender name (None when unknown)."""
     if message.author is None or not message.author.name:
         return None
-    name = natural_order(message.author.name)
+    return _author_key(message.author.name)
+
+
+@functools.lru_cache(maxsize=1024)  # three extractors ask per message; authors recur
+def _author_key(sender: str) -> str | None:
+    name = natural_order(sender)
     return person_key(name) if fold(name) else None
 
 

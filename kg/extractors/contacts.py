@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -27,12 +28,20 @@ _POSTCODE = re.compile(r"\b\d{4}-\d{3}\b|\b\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z
 
 def has_phone(line: str) -> bool:
     """True when the line holds a phone number (libphonenumber, international or labelled)."""
-    if any(True for _ in phonenumbers.PhoneNumberMatcher(line, None)):
+    if not _DECIMAL.search(line):
+        return False  # both tests below need a decimal digit: skip libphonenumber's matcher
+    # Without a default region libphonenumber parses only international numbers, which start with a
+    # plus sign: without one in the line, its matcher (slow) finds nothing.
+    if ("+" in line or "＋" in line) and any(True for _ in phonenumbers.PhoneNumberMatcher(line, None)):
         return True
     digits = sum(c.isdigit() for c in line)
     return digits >= 7 and bool(re.search(r"\+?\(?\d[\d ()./-]{6,}\d", line)) and not re.search(r"[a-z]{4,}", line)
 
 
+_DECIMAL = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function of one line; signature lines recur across messages
 def contact_kind(line: str) -> str | None:
     """'phone', 'web' (URL or e-mail), 'address' or None for an ordinary line."""
     stripped = line.strip()

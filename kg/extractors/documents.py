@@ -9,7 +9,7 @@ from kg.extractors.gazetteer import current_kb, gazetteer_for
 from kg.extractors.kbmatch import kb_mentions, kb_spans
 from kg.extractors.lexicon import DOC_HEADS, GENERIC
 from kg.extractors.phrases import head_kind, named_phrases
-from kg.extractors.text import Spans, fold, sentence_span
+from kg.extractors.text import Rare, Spans, fold, sentence_span
 from kg.model import ExtractionResult, Mention, Message
 
 NAME = "documents"
@@ -17,21 +17,25 @@ VERSION = "2"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 # Mail markup for italics/bold/quotes around a title: /Title/, *Title*, "Title", “Title”.
-_MARKED = re.compile(r"(?<![\w/:<])/(?=[A-Z\"“])((?:[^/\n<>]|<[^<>\s]+>|\n(?![ \t]*\n)){3,400}?)(?<=[\w>”\")])/(?![\w/])"
-                     r"|\*(?=\S)([^*\n]{3,200}?(?:\n[^*\n]{0,200}?)?)(?<=\S)\*"
-                     r"|\"([^\"\n]{3,200}?)\"|“([^”]{3,200}?)”")
+# (Each regex below is a Rare one: a text without any of the words given after it is not scanned.)
+_MARKED = Rare(re.compile(r"(?<![\w/:<])/(?=[A-Z\"“])((?:[^/\n<>]|<[^<>\s]+>|\n(?![ \t]*\n)){3,400}?)(?<=[\w>”\")])/(?![\w/])"
+                          r"|\*(?=\S)([^*\n]{3,200}?(?:\n[^*\n]{0,200}?)?)(?<=\S)\*"
+                          r"|\"([^\"\n]{3,200}?)\"|“([^”]{3,200}?)”"),
+               "/", "*", '"', "“")
 # "Report from the High-Level Advisory Board – A Breakthrough for People": the title follows the dash.
 _REPORT_FROM = re.compile(r"^(Report|Statement|Declaration|Recommendations?)\s+(?:from|of|by)\s+(?:the\s+)?(.+?)\s+[–—-]\s+(.+)$", re.S)
 _LINK = re.compile(r"\s*<[^<>\s]+>\s*$")
 # "EU non-paper on World Summit on the Information Society WSIS+20 stakeholder participation": a
 # body's (or country's) paper "on" a capitalised subject, up to a link, bracket or line end.
-_AUTHORED_TITLE = re.compile(
+_AUTHORED_TITLE = Rare(re.compile(
     r"\b([A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}) (?:non-paper|white paper|discussion paper|position paper|"
     r"submission|contribution|report|statement|proposal)s? on (?:the )?[A-Z][^\n<>()\[\].;:!?]{3,120}"
-    r"(?:\n[ \t]*[^\n<>()\[\].;:!?]{1,80}(?=\n[ \t]*<))?")
-_PDF = re.compile(r"https?://[^\s<>\"]+?\.pdf\b", re.IGNORECASE)
+    r"(?:\n[ \t]*[^\n<>()\[\].;:!?]{1,80}(?=\n[ \t]*<))?"),
+    "paper", "submission", "contribution", "report", "statement", "proposal")
+_PDF = Rare(re.compile(r"https?://[^\s<>\"]+?\.pdf\b", re.IGNORECASE), ".pdf")
 # "para. 69 of the Tunis Agenda", "paragraph 71", "§ 35", "paras 68-72", "paragraphs 68 and 69".
-_PARA = re.compile(r"(?:\b(?:para(?:graph)?s?\.?)|§§?)\s*(\d{1,3})(?:\s*(?:-|–|to|and)\s*(\d{1,3}))?\b", re.IGNORECASE)
+_PARA = Rare(re.compile(r"(?:\b(?:para(?:graph)?s?\.?)|§§?)\s*(\d{1,3})(?:\s*(?:-|–|to|and)\s*(\d{1,3}))?\b",
+                        re.IGNORECASE), "para", "§")
 
 
 def _title_mentions(message: Message, found_mentions) -> list[Mention]:
@@ -173,7 +177,8 @@ def _parents_of_paragraphs(message: Message, mentions: list[Mention]) -> list[Me
 
 
 # "In its Final Report WGIG could agree": a generic title whose body is named in the same sentence.
-_GENERIC_TITLE = re.compile(r"\b((?:[A-Z][a-z]+\s+)?(?:Report|Declaration|Statement|Recommendations|Communiqu[eé]|Resolution))\b")
+_GENERIC_TITLE = Rare(re.compile(r"\b((?:[A-Z][a-z]+\s+)?(?:Report|Declaration|Statement|Recommendations|Communiqu[eé]|Resolution))\b"),
+                      "Report", "Declaration", "Statement", "Recommendations", "Communiqu", "Resolution")
 
 
 def _generic_titles(message: Message, found_mentions: list[Mention], docs: list[Mention]) -> list[Mention]:
@@ -208,7 +213,7 @@ def _generic_titles(message: Message, found_mentions: list[Mention], docs: list[
 
 
 # "the WSIS+10 process (with its outcome document)": the outcome of the process named just before.
-_OUTCOME = re.compile(r"\b(?:its|the|their)\s+(outcome\s+(?:document|statement|text))\b", re.IGNORECASE)
+_OUTCOME = Rare(re.compile(r"\b(?:its|the|their)\s+(outcome\s+(?:document|statement|text))\b", re.IGNORECASE), "outcome")
 _PROCESS_WORDS = re.compile(r"\s+(?:process|review|meeting|summit|negotiations?)$", re.IGNORECASE)
 
 

@@ -8,7 +8,7 @@ from kg.extractors.common import context, covered, new_mention
 from kg.extractors.kbmatch import kb_mentions, kb_spans
 from kg.extractors.phrases import named_phrases
 from kg.extractors.gazetteer import current_kb
-from kg.extractors.text import Spans, fold
+from kg.extractors.text import Rare, Spans, fold
 from kg.model import ExtractionResult, Mention, Message
 
 NAME = "events"
@@ -54,18 +54,21 @@ def extract(message: Message, found: ExtractionResult) -> ExtractionResult:
 
 
 # A process named by its head noun alone: "after the transition" (one KB process only: "the review" has many).
-_DESCRIBED = re.compile(r"\b[Tt]he\s+(transition)\b")
+_DESCRIBED = Rare(re.compile(r"\b[Tt]he\s+(transition)\b"), "transition")  # texts without the word are not scanned
 _STOP = frozenset("the of on for and in to process review transition negotiations".split())
 
 
 def _described(message: Message, found_mentions: list[Mention]) -> list[Mention]:
     """ "the transition" is the one KB process with that head noun whose other words the message (or its
     subject line) names: "[CWG-Stewardship] ... after the transition" -> IANA stewardship transition."""
+    matches = list(_DESCRIBED.finditer(message.text))
+    if not matches:
+        return []  # the usual case: skip folding the whole message
     kb = current_kb()
     seen = covered(found_mentions)
     context_words = set(fold(f"{message.subject or ''} {message.text}").split())
     result = []
-    for m in _DESCRIBED.finditer(message.text):
+    for m in matches:
         if seen.overlaps(m.start(), m.end()):
             continue
         head = m.group(1).lower()

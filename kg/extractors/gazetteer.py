@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.extractors.text import FoldedText, Spans, fold_match, fold_with_offsets, protected_spans
 from kg.kb import KBEntry, KnowledgeBase, load_kb
@@ -64,6 +64,9 @@ class Gazetteer:
     kinds: dict[str, str]
     exact_re: re.Pattern | None
     folded_re: re.Pattern | None
+    # find() of short texts (signature lines, labels, titles), which recur across messages
+    _found: dict[str, tuple[GazetteerMatch, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                           compare=False)
 
     @classmethod
     def build(cls, entries: list[KBEntry]) -> "Gazetteer":
@@ -99,6 +102,16 @@ class Gazetteer:
 
     def find(self, text: str) -> list[GazetteerMatch]:
         """Leftmost-longest, non-overlapping KB matches in `text`, none inside a URL or an address."""
+        if len(text) > _SHORT:
+            return self._find(text)  # a whole message: kb_matches caches those
+        hit = self._found.get(text)
+        if hit is None:
+            if len(self._found) >= 8192:
+                self._found.clear()  # bounded memory; refilled from the lines in use
+            hit = self._found[text] = tuple(self._find(text))
+        return list(hit)
+
+    def _find(self, text: str) -> list[GazetteerMatch]:
         candidates: list[tuple[int, int, list[str], bool]] = []
         if self.exact_re is not None:
             for m in self.exact_re.finditer(text):
@@ -123,6 +136,9 @@ class Gazetteer:
             key = self._choose(keys, context)
             result.append(GazetteerMatch(start, end, key, self.kinds[key], text[start:end], exact))
         return result
+
+
+_SHORT = 300  # texts up to this length have their find() results cached
 
 
 @functools.lru_cache(maxsize=4)

@@ -14,6 +14,9 @@ def kb_mentions(message: Message, found: ExtractionResult, kind: str, extractor:
 
     `blocked` replaces the message's blocked spans (URLs, addresses, contact lines) when given.
     """
+    matches = [match for match in kb_matches(message.text) if match.kind == kind]
+    if not matches:
+        return []  # most kinds in most messages: skip indexing what was found
     ctx = context(message)
     blocked = ctx.blocked if blocked is None else blocked
     entries = current_kb().entries
@@ -21,8 +24,8 @@ def kb_mentions(message: Message, found: ExtractionResult, kind: str, extractor:
     same_key: dict[str, set[tuple[int, int]]] = {}
     for m in found.mentions:
         same_key.setdefault(m.key, set()).add((m.evidence.start, m.evidence.end))
-    for match in kb_matches(message.text):
-        if match.kind != kind or blocked.overlaps(match.start, match.end):
+    for match in matches:
+        if blocked.overlaps(match.start, match.end):
             continue
         if any(s <= match.start and match.end <= e for s, e in same_key.get(match.key, ())):
             continue

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.extractors.lexicon import CONNECTORS, DOC_HEADS, EVENT_HEADS, GENERIC, ORG_HEADS
 
 # A word keeps inner dots, pluses, apostrophes and hyphens: "DNS.PT", "WSIS+20", "ICANN´s", "High-Level".
-_TOKEN = re.compile(r"[^\W_](?:[\w’'´+&-]|[./](?=[^\W_]))*|&|[^\w\s]")
+# (The inner run is possessive: the same tokens, matched a run at a time rather than a character.)
+_TOKEN = re.compile(r"[^\W_](?:[\w’'´+&-]++|[./](?=[^\W_]))*|&|[^\w\s]")
 _PREPOSITIONS = frozenset("of for on in to against".split())
 _LEADING_JUNK = CONNECTORS | frozenset(
     "dear hi hello hey thanks thank best regards cheers yes no ok okay sorry please note see fw fwd subject "
@@ -19,9 +23,11 @@ _LEADING_JUNK = CONNECTORS | frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One word or punctuation mark with its offsets."""
+
+    # A named tuple, not a frozen dataclass: a message has hundreds of tokens and a tuple is built
+    # several times faster (it stays immutable, with the same fields and repr).
 
     start: int
     end: int
@@ -30,7 +36,7 @@ class Token:
     @property
     def lower(self) -> str:
         """The token in lower case, without a possessive ending: "ICANN´s" -> "icann"."""
-        return re.sub(r"[’'´]s$", "", self.text).lower()
+        return _lower(self.text)
 
     @property
     def capitalised(self) -> bool:
@@ -38,10 +44,44 @@ class Token:
         return self.text[:1].isupper()
 
 
+@functools.lru_cache(maxsize=16384)  # asked many times per token by every pattern; words recur
+def _lower(text: str) -> str:
+    if len(text) > 1 and text[-1] == "s" and text[-2] in "’'´":  # what re.sub(r"[’'´]s$", "") removes
+        text = text[:-2]
+    return text.lower()
+
+
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of text[start:end] with offsets into `text`."""
     end = len(text) if end is None else end
-    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    return list(_tokens(text, start, end))
+
+
+@functools.lru_cache(maxsize=256)
+def _tokens(text: str, start: int, end: int) -> tuple[Token, ...]:
+    # Cached: several extractors tokenise the same message body and signature lines.
+    if start < end < len(text):
+        return _prefix_tokens(_tokens(text, start, len(text)), text, end)
+    return _scan(text, start, end)
+
+
+def _scan(text: str, start: int, end: int) -> tuple[Token, ...]:
+    new = tuple.__new__  # Token(...) without the Python-level __new__ of a named tuple
+    return tuple([new(Token, (*m.span(), m.group())) for m in _TOKEN.finditer(text, start, end)])
+
+
+def _prefix_tokens(full: tuple[Token, ...], text: str, end: int) -> tuple[Token, ...]:
+    """The tokens of text[start:end] from those of text[start:] (the body's from the whole message's).
+
+    A token of the whole text that ends by `end` is the same token in the shorter text (no token
+    looks further than one character past its end, and it did not extend); only a token straddling
+    `end` is scanned again, cut at `end`.
+    """
+    kept = bisect.bisect_right(full, end, key=lambda t: t.end)
+    rest = ()
+    if kept < len(full) and full[kept].start < end:
+        rest = _scan(text, full[kept].start, end)
+    return full[:kept] + rest
 
 
 @dataclass(frozen=True)
@@ -70,6 +110,7 @@ class Phrase:
         return [w for w in self.words() if w not in CONNECTORS and w not in GENERIC and not head_kind(w)]
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of a short word, asked for every capitalised token
 def head_kind(word: str) -> str | None:
     """'organization', 'document' or 'event' when `word` is a head noun of that kind."""
     word = word.strip(".").lower()
@@ -94,11 +135,19 @@ def named_phrases(text: str, start: int = 0, end: int | None = None) -> list[Phr
     "Department for Science, Innovation & Technology", "Global Commission on Just and Sustainable
     Digitalization", "UN Cybercrime Convention". The tail stops at "and the" (a new conjunct).
     """
-    toks = tokens(text, start, end)
+    return list(_named_phrases(text, start, len(text) if end is None else end))
+
+
+@functools.lru_cache(maxsize=64)
+def _named_phrases(text: str, start: int, end: int) -> tuple[Phrase, ...]:
+    # Cached: the organization, document and event extractors all read the phrases of one message.
+    toks = _tokens(text, start, end)
     result: list[Phrase] = []
     n = len(toks)
     for i, tok in enumerate(toks):
-        kind = head_kind(tok.lower) if tok.capitalised else None
+        if not tok.text[:1].isupper():  # tok.capitalised, inlined: this loop sees every token
+            continue
+        kind = head_kind(tok.lower)
         if not kind:
             continue
         j = i
@@ -137,4 +186,4 @@ def named_phrases(text: str, start: int = 0, end: int | None = None) -> list[Phr
         if any(k.start <= phrase.start and phrase.end <= k.end and k.kind == phrase.kind for k in kept):
             continue
         kept.append(phrase)
-    return kept
+    return tuple(kept)

@@ -7,7 +7,7 @@ import re
 
 from kg.extractors.common import author_key, context
 from kg.extractors.gazetteer import current_kb
-from kg.extractors.text import make_evidence, sentence_span
+from kg.extractors.text import Rare, make_evidence, sentence_span
 from kg.model import ExtractionResult, Mention, Message, Relation
 
 NAME = "relations"
@@ -15,17 +15,22 @@ VERSION = "1"
 EXTRACTOR = f"{NAME}@{VERSION}"
 
 # "I agree with", "I'd agree with", "I very much agree with", "+1", "Supporting both", "I support".
-_AGREE = re.compile(
+_AGREE = Rare(re.compile(
+    # The zero-width guard first states what every cue starts with (a word boundary and "I", "w",
+    # "S", "A" or "D", or "+1"): same matches, but most positions fail at once.
+    r"(?:\b(?=[IwSsAaDd])|(?=\+1))"
     r"(?:\b(?:I|we)(?:[’'´]d|\s+would|\s+do|\s+very much|\s+fully|\s+strongly|\s+completely|\s+totally|\s+also|\s+too"
     r"|\s+don[’'´]t|\s+do not|\s+can[’'´]t|\s+cannot|\s+could not|\s+couldn[’'´]t|\s+never|\s+must)*\s+"
     r"(?P<verb>agree|disagree|concur|support|second|endorse)(?:\s+(?:fully|entirely|completely|strongly))?(?:\s+with)?"
     r"|\b(?P<gerund>[Ss]upporting|[Aa]greeing with|[Dd]isagreeing with)(?:\s+both)?|(?<![\w+])(?P<plus>\+1)(?:\s+to)?)\s+",
-)
+), "agree", "greeing with", "concur", "upport", "second", "endorse", "+1")  # Rare: texts without these are not scanned
 _NEGATION = re.compile(r"\b(?:don[’'´]t|do not|can[’'´]t|cannot|could not|couldn[’'´]t|never|not)\b")
 _PROPOSED = re.compile(r"\s+(?:has\s+|had\s+)?(?:proposed|suggested|put forward|came up with|came with)\b")
-_SELF_PROPOSE = re.compile(r"\b(?:I|we)\s+(?:would\s+|want\s+to\s+|would like to\s+|wish to\s+|'d like to\s+)?"
-                           r"(?:propose|suggest|recommend|advocate for)\b|\b[Ww]hat about\b|\b[Ii]t is realistic to propose\b")
-_CO_CHAIRED = re.compile(r"\b(?:co-?)?chaired by\b", re.IGNORECASE)
+# (Rare regexes: a text without any of the words given after the regex is not scanned.)
+_SELF_PROPOSE = Rare(re.compile(r"\b(?:I|we)\s+(?:would\s+|want\s+to\s+|would like to\s+|wish to\s+|'d like to\s+)?"
+                                r"(?:propose|suggest|recommend|advocate for)\b|\b[Ww]hat about\b|\b[Ii]t is realistic to propose\b"),
+                     "propose", "suggest", "recommend", "advocate for", "hat about")
+_CO_CHAIRED = Rare(re.compile(r"\b(?:co-?)?chaired by\b", re.IGNORECASE), "chaired by")
 _ROLE_PAREN = re.compile(r"\s*\(((?:former|then|current|outgoing|incoming)?\s*[a-z][^()\n]{2,80})\)")
 _OF_FROM = re.compile(r"\s+(?:of|from|at|with)\s+(?:the\s+)?")
 _POSSESSIVE = re.compile(r"[’'´]s\s+$")
@@ -178,6 +183,8 @@ def _member_of(message: Message, author: str, mentions: list[Mention]) -> list[R
     for org in (m for m in mentions if m.kind == "organization"):
         before = text[max(0, org.evidence.start - 30):org.evidence.start]
         after = text[org.evidence.end:org.evidence.end + 10]
+        if "member" not in after and "member of" not in before:
+            continue  # both patterns below need these words: most organizations fail here, unsearched
         if (re.search(r"\b(?:as an?|I am an?|I[’'´]m an?|I was an?)\s+(?:former\s+)?$", before) and re.match(r"\s+member\b", after)) \
                 or re.search(r"\b(?:I am|I[’'´]m|I was|as)\s+(?:an?\s+)?(?:former\s+)?member of (?:the\s+)?$", before):
             start = max(0, org.evidence.start - 30) + (re.search(r"\b(?:as|I)\b", before).start())

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.model import Evidence, Message
 from kg.text_norm import fold  # noqa: F401  (re-exported: the extractors' keys agree with identity's)
@@ -32,30 +35,69 @@ class FoldedText:
 
 
 def fold_with_offsets(text: str) -> FoldedText:
-    """Fold `text` one character at a time (linear), runs of non-word characters becoming one space.
+    """Fold `text` (linear), runs of non-word characters becoming one space.
 
     The folded form of a label (fold_match) then occurs in the folded text exactly where the label
     occurs in the original, across line breaks: "Tunis\\nAgenda" -> "tunis agenda".
     """
+    if text.isascii() and "&" not in text:
+        return _fold_ascii(text)
     out: list[str] = []
     origin: list[int] = []
     space = True  # suppress a leading space
-    for index, char in enumerate(text):
-        if char == "&":
-            piece = " and "
-        else:
-            decomposed = unicodedata.normalize("NFKD", char)
-            piece = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-        for c in piece:
-            if c.isalnum():
-                out.append(c)
-                origin.append(index)
-                space = False
-            elif not space:
+    # One regex step per ASCII word or separator run instead of one Python step per character (the
+    # archives are mostly ASCII); only non-ASCII characters go through the per-character fold.
+    for m in _FOLD_UNITS.finditer(text):
+        index = m.start()
+        if m.lastindex == 1:  # ASCII letters and digits: lower case, one origin each
+            out.append(m.group().lower())
+            origin.extend(range(index, m.end()))
+            space = False
+        elif m.lastindex == 2:  # ASCII non-word characters other than "&": at most one space
+            if not space:
                 out.append(" ")
                 origin.append(index)
                 space = True
+        else:  # "&" or one non-ASCII character
+            for c, alnum in _folded_char(m.group()):
+                if alnum:
+                    out.append(c)
+                    origin.append(index)
+                    space = False
+                elif not space:
+                    out.append(" ")
+                    origin.append(index)
+                    space = True
     return FoldedText("".join(out), tuple(origin))
+
+
+def _fold_ascii(text: str) -> FoldedText:
+    # The common case, with the same result and no Python loop: ASCII words lower-cased, each run of
+    # other characters one space whose origin is its first character (none before the first word).
+    # The origins are the offsets of the characters kept: letters and digits (1 in the mask), and
+    # each non-word character that follows one.
+    keep = _FIRST_SEPARATOR.sub(b"\x01", text.encode("ascii").translate(_ALNUM_MASK))
+    folded = _ASCII_SEPARATORS.sub(" ", text.lower())
+    return FoldedText(folded[1:] if folded.startswith(" ") else folded,
+                      tuple(itertools.compress(range(len(text)), keep)))
+
+
+_ALNUM_MASK = bytes.maketrans(bytes(range(128)), bytes(chr(i).isalnum() for i in range(128)))
+_FIRST_SEPARATOR = re.compile(b"(?<=\x01)\x00")
+_ASCII_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+# ASCII word runs | ASCII separator runs (not "&") | "&" or a single non-ASCII character.
+_FOLD_UNITS = re.compile(r"([A-Za-z0-9]+)|([^A-Za-z0-9&\x80-\U0010ffff]+)|(.)", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_char(char: str) -> tuple[tuple[str, bool], ...]:
+    # What one character folds to, with each folded character's isalnum (cached: few distinct ones).
+    if char == "&":
+        piece = " and "
+    else:
+        decomposed = unicodedata.normalize("NFKD", char)
+        piece = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return tuple((c, c.isalnum()) for c in piece)
 
 
 # URLs, bare www. hosts, <...> links, and e-mail addresses, including pipermail's "name at domain".
@@ -82,13 +124,16 @@ class Spans:
     @classmethod
     def of(cls, spans: list[tuple[int, int]]) -> "Spans":
         """Merge overlapping spans and index them."""
-        merged: list[list[int]] = []
-        for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(spans):  # two flat lists: built many times per message
+            if ends and start <= ends[-1]:
+                if end > ends[-1]:
+                    ends[-1] = end
             else:
-                merged.append([start, end])
-        return cls(tuple(s for s, _ in merged), tuple(e for _, e in merged))
+                starts.append(start)
+                ends.append(end)
+        return cls(tuple(starts), tuple(ends))
 
     def contains(self, start: int, end: int) -> bool:
         """True when [start, end) lies inside one (merged) span."""
@@ -105,7 +150,39 @@ class Spans:
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans of URLs and e-mail addresses: nothing is extracted from inside them ("www.gov.uk/dsit")."""
-    return [m.span() for m in _PROTECTED.finditer(text)]
+    # Every alternative of _PROTECTED needs a "<", a ":" or a ".": most lines have none (exact skip).
+    if "." not in text and ":" not in text and "<" not in text:
+        return []
+    return list(_protected_spans(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _protected_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # Cached: the context, the gazetteer and the places extractor all ask for the message text's.
+    return tuple(m.span() for start, end in _protected_windows(text) for m in _PROTECTED.finditer(text, start, end))
+
+
+# _PROTECTED tries six alternatives at every character of a text, some backtracking through each
+# word. Its matches need a "<", ":" or "." and hold no whitespace, except "name at host.org" whose
+# host has a ".": so they all lie in the whitespace-free chunks holding one of those characters,
+# each extended back over a preceding "chunk at ". Scanning only those windows finds the same
+# matches: outside them none can start, and at a window's edges the regex sees whitespace or the
+# text's end, to which its boundaries and lookarounds answer alike.
+_ANCHORED_CHUNK = re.compile(r"(?<!\S)[^\s<:.]*+[<:.]\S*+")
+_AT_BEFORE_ANCHORED = re.compile(r"(?<!\S)\S++ (?i:at) (?=[^\s<:.]*+[<:.])")
+
+
+def _protected_windows(text: str) -> list[tuple[int, int]]:
+    """Disjoint spans of `text` that hold every match of _PROTECTED (see above)."""
+    spans = sorted([m.span() for m in _ANCHORED_CHUNK.finditer(text)]
+                   + [m.span() for m in _AT_BEFORE_ANCHORED.finditer(text)])
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def make_evidence(message: Message, start: int, end: int, extractor: str) -> Evidence:
@@ -118,9 +195,41 @@ def make_evidence(message: Message, start: int, end: int, extractor: str) -> Evi
     return Evidence(message.id, start, end, text[start:end], extractor)
 
 
-@dataclass(frozen=True)
-class Line:
+class Rare:
+    """A compiled regex whose every match contains one of some literal words: texts without any of
+    them are not scanned (a substring test costs far less than a regex scan that finds nothing).
+
+    Case-insensitive regexes test the lower-cased text, where "ı" and "ſ" (which such a regex takes
+    for "i" and "s") are written "i" and "s".
+    """
+
+    def __init__(self, regex: re.Pattern, *words: str):
+        self.regex = regex
+        self.ignore_case = bool(regex.flags & re.IGNORECASE)
+        self.words = tuple(w.lower() for w in words) if self.ignore_case else words
+
+    def _absent(self, text: str) -> bool:
+        if self.ignore_case:
+            text = text.lower().replace("ı", "i").replace("ſ", "s")
+        for word in self.words:
+            if word in text:
+                return False
+        return True
+
+    def finditer(self, text: str, *bounds: int):
+        """regex.finditer(text, *bounds)."""
+        return iter(()) if self._absent(text) else self.regex.finditer(text, *bounds)
+
+    def search(self, text: str, *bounds: int):
+        """regex.search(text, *bounds)."""
+        return None if self._absent(text) else self.regex.search(text, *bounds)
+
+
+class Line(NamedTuple):
     """One line of a text: its offsets and content (without the newline)."""
+
+    # A named tuple, not a frozen dataclass: built for every line of every message, and a tuple is
+    # built several times faster (it stays immutable, with the same fields and repr).
 
     start: int
     end: int
@@ -130,11 +239,13 @@ class Line:
 def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """The lines of text[start:end] with offsets into `text`."""
     end = len(text) if end is None else end
+    # str.split("\n") gives the same lines as scanning for [^\n]* runs (an empty last line after a
+    # final newline, one empty line for an empty text), without a regex match per line.
     result = []
-    for match in re.finditer(r"[^\n]*", text[start:end]):
-        if match.start() == match.end() and match.start() > 0 and text[start + match.start() - 1] != "\n":
-            continue
-        result.append(Line(start + match.start(), start + match.end(), match.group()))
+    position = start
+    for piece in text[start:end].split("\n"):
+        result.append(Line(position, position + len(piece), piece))
+        position += len(piece) + 1
     return result
 
 
