@@ -5,12 +5,13 @@ from __future__ import annotations
 import email.errors
 import email.parser
 import email.policy
+import io
 import re
-from dataclasses import replace
 from datetime import datetime
 from email.header import decode_header, make_header
 from email.message import Message as EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
 from kg.model import PageParse, Problem, Provenance, Sender
 from kg.parse.ids import normalise_message_id
@@ -23,27 +24,172 @@ MAX_PARTS = 200  # MIME parts looked at per message; 2,000 nested levels raise R
 # compat32 is 5-7x faster than policy.default (performance.md); headers are decoded here instead.
 _PARSER = email.parser.BytesParser(policy=email.policy.compat32)
 _ANGLED = re.compile(r"<([^<>\s]{1,500})>")
+# feedparser's line ends and its header-line pattern (headerRE) less the "From " envelope branch.
+_EOL = re.compile(r"\r\n|\r|\n")
+_HEADER_FIELD = re.compile(r"[\041-\071\073-\176]*:")
 _OBFUSCATED_ID = re.compile(r"^<?\s*([^\s<>@]{1,300}) at ([^\s<>@]{1,200})\s*>?$")
+
+
+def parse_simple(raw: bytes) -> EmailMessage | None:
+    """The message `_PARSER` builds, for the usual mail: well-formed headers, and a body of one
+    text part or a multipart of such parts; None for anything else, which is left to `_PARSER`.
+
+    The feed parser costs more than the rest of reading a message: it pushes every body line through
+    its buffers one by one, to join them back, and compiles a regex for every multipart boundary.
+    Here its rules are followed where this mail needs them (line ends, header and continuation
+    lines, compat32's header_source_parse; for a multipart, the boundary lines, the preamble and
+    epilogue and the line end each part gives to the boundary) and a body is sliced whole. Whatever
+    would make the feed parser note a defect or take a rarer path (an envelope "From " line, a
+    header line without a field name, a part nested in a part, a missing boundary, message/*,
+    multipart/digest) goes to `_PARSER` instead.
+    """
+    text = raw.decode("ascii", "surrogateescape")  # as BytesParser.parsebytes
+    fields: list[list[str]] = []
+    pos = 0
+    while True:
+        eol = _EOL.search(text, pos)
+        if eol is None:
+            return None  # headers up to the end, no body
+        line, pos = text[pos:eol.end()], eol.end()
+        if line[0] in "\r\n":
+            break  # the blank line that ends the headers
+        if not _add_header_line(fields, line):
+            return None
+    msg = _message(fields)
+    kind = msg.get_content_maintype()
+    if kind == "multipart":
+        return msg if _attach_parts(msg, text[pos:]) else None
+    if kind == "message":
+        return None
+    msg.set_payload(text[pos:])
+    return msg
+
+
+def _add_header_line(fields: list[list[str]], line: str) -> bool:
+    """Add a (non-blank) header line to `fields` as the feed parser reads it; False where it would
+    note a defect or see an envelope line, or end the headers without a blank line."""
+    first = line[0]
+    if first in " \t":  # a continuation line
+        if not fields:
+            return False
+        fields[-1].append(line)
+        return True
+    if line.startswith("From ") or first == ":" or not _HEADER_FIELD.match(line):
+        return False
+    fields.append([line])
+    return True
+
+
+def _message(fields: list[list[str]]) -> EmailMessage:
+    """A message holding these header lines, as the feed parser stores them."""
+    msg = EmailMessage(policy=email.policy.compat32)
+    for lines in fields:
+        msg.set_raw(*email.policy.compat32.header_source_parse(lines))
+    return msg
+
+
+def _boundary(line: str, separator: str) -> bool | None:
+    """The feed parser's boundary regex, without compiling one per message: None when `line` is no
+    boundary line, else whether it is the closing one."""
+    if not line.startswith(separator):
+        return None
+    rest = line[len(separator):]
+    closing = rest.startswith("--")
+    rest = (rest[2:] if closing else rest).lstrip(" \t")
+    return closing if rest in ("", "\r\n", "\r", "\n") else None
+
+
+def _without_line_end(text: str) -> str:
+    """`text` less one final line end (the feed parser's NLCRE_eol)."""
+    return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith(("\r", "\n")) else text
+
+
+def _attach_parts(msg: EmailMessage, body: str) -> bool:
+    """Give a multipart `msg` its preamble, parts and epilogue from `body`; False when the feed
+    parser would do more than that (see parse_simple)."""
+    boundary = msg.get_boundary()
+    if (boundary is None or msg.get_content_type() == "multipart/digest"
+            or str(msg.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary")):
+        return False
+    separator = "--" + boundary
+    lines = io.StringIO(body, newline="").readlines()  # the feed parser's own line splitting
+    n = len(lines)
+    i = 0
+    while i < n and _boundary(lines[i], separator) is None:
+        i += 1
+    if i == n or _boundary(lines[i], separator):
+        return False  # no opening boundary
+    if i:  # the line end before the first boundary belongs to it
+        msg.preamble = "".join(lines[:i - 1]) + _without_line_end(lines[i - 1])
+    while True:  # lines[i] is a boundary that opens a part
+        i += 1
+        if i == n or _boundary(lines[i], separator) is not None:
+            return False  # the end, or boundary lines one after another
+        fields: list[list[str]] = []
+        while True:
+            if i == n or _boundary(lines[i], separator) is not None:
+                return False  # the part ends within its headers
+            line = lines[i]
+            i += 1
+            if line[0] in "\r\n":
+                break
+            if not _add_header_line(fields, line):
+                return False
+        part = _message(fields)
+        if part.get_content_maintype() in ("multipart", "message"):
+            return False
+        start = i
+        while i < n and (found := _boundary(lines[i], separator)) is None:
+            i += 1
+        if i == n:
+            return False  # no closing boundary
+        part.set_payload(_without_line_end("".join(lines[start:i])))  # its last line end is the boundary's
+        msg.attach(part)
+        if found:  # the closing boundary
+            break
+    # The feed parser drops a line end that opens the epilogue, unless the closing boundary had one
+    # of its own; without one, that boundary was the last line: either way the rest is the epilogue.
+    msg.epilogue = "".join(lines[i + 1:])
+    return True
 
 
 def header_text(msg: EmailMessage, name: str) -> str | None:
     """A header decoded to text: RFC 2047 words, raw 8-bit UTF-8 (or Latin-1) bytes, unknown charsets."""
+    return _decoded(first_headers(msg).get(name.lower()))
+
+
+def first_headers(msg: EmailMessage) -> dict[str, object]:
+    """The first raw value of each header, by lower-cased name (one pass for all the headers read)."""
     # raw_items(): msg.get() hands back a Header object for raw 8-bit bytes, whose str() has
     # already turned them into U+FFFD ("Jérôme" -> "J��r��me"); the raw value keeps the bytes.
-    value = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
+    first: dict[str, object] = {}
+    for key, value in msg.raw_items():
+        first.setdefault(key.lower(), value)
+    return first
+
+
+def _decoded(value: object) -> str | None:
+    """A raw header value (from first_headers) decoded to text, as header_text describes."""
     if value is None:
         return None
     if not isinstance(value, str):
         value = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in value):  # raw 8-bit bytes kept as surrogates by compat32
+    # raw 8-bit bytes kept as surrogates by compat32 (an ASCII value has none)
+    if not value.isascii() and any("\udc80" <= ch <= "\udcff" for ch in value):
         raw = value.encode("ascii", "surrogateescape")
         try:
             value = raw.decode("utf-8")
         except UnicodeDecodeError:
             value = raw.decode("latin-1")
     if "=?" in value:
-        value = _decode_words(value)
+        value = _decode_words(value) if len(value) > 1000 else _decode_words_cached(value)
     return " ".join(value.split())
+
+
+@lru_cache(maxsize=1024)
+def _decode_words_cached(value: str) -> str:
+    """_decode_words, remembered: a thread repeats its encoded subject, a sender their encoded name."""
+    return _decode_words(value)
 
 
 def _decode_words(value: str) -> str:
@@ -117,7 +263,7 @@ def parse_sender_header(value: str | None, lists: tuple[str, ...], problems: lis
     text = deobfuscate(value)  # "alice at example.org (Alice)" -> "alice@example.org (Alice)"
     if " on behalf of " in text.lower() or " via " in text.lower():
         return parse_sender(text, lists)
-    pairs = getaddresses([text])
+    pairs = _addresses(text) if len(text) <= 1000 else getaddresses([text])
     if len(pairs) != 1 or pairs[0][1].count("@") > 1:
         problems.append(Problem(locator, f"ambiguous From header, author not attributed: {value[:120]!r}", "warning"))
         return Sender(None, None, value)
@@ -125,11 +271,34 @@ def parse_sender_header(value: str | None, lists: tuple[str, ...], problems: lis
     return parse_sender(f"{name} <{address}>" if name and address else (name or address or text), lists)
 
 
+@lru_cache(maxsize=4096)
+def _addresses(text: str) -> tuple[tuple[str, str], ...]:
+    """getaddresses for one header value, remembered: a list's senders write again and again."""
+    return tuple(getaddresses([text]))
+
+
+@lru_cache(maxsize=256)
+def _charset_of(content_type: str | None) -> str | None:
+    """get_content_charset() of a part whose first Content-Type header has this raw value.
+
+    The same method on a message holding only that header: its answer depends on nothing else,
+    and parsing the header's parameters is slow while mail uses a handful of distinct values.
+    """
+    part = EmailMessage(policy=email.policy.compat32)
+    if content_type is not None:
+        part.set_raw("Content-Type", content_type)
+    return part.get_content_charset()
+
+
 def _decode_part(part: EmailMessage, problems: list[Problem], locator: str) -> str:
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
         return ""
-    charset = part.get_content_charset()
+    content_type = next((v for k, v in part.raw_items() if k.lower() == "content-type"), None)  # what it reads
+    if content_type is None or isinstance(content_type, str) and len(content_type) <= 1000:
+        charset = _charset_of(content_type)
+    else:
+        charset = part.get_content_charset()
     for candidate in (charset, "utf-8"):
         if not candidate:
             continue
@@ -178,19 +347,22 @@ def parse_email(raw: bytes, provenance: Provenance, url: str | None = None, list
     problems: list[Problem] = []
     try:
         try:
-            msg = _PARSER.parsebytes(raw)
+            msg = parse_simple(raw)
+            if msg is None:
+                msg = _PARSER.parsebytes(raw)
         except RecursionError:  # thousands of nested MIME parts: keep the headers, say why the body is gone
             problems.append(Problem(locator, "MIME parts nested too deep: body not read", "warning"))
             msg = _PARSER.parsebytes(raw, headersonly=True)
-        subject = header_text(msg, "Subject")
-        list_name = list_from_list_id(header_text(msg, "List-Id")) or list_hint
+        first = first_headers(msg)
+        subject = _decoded(first.get("subject"))
+        list_name = list_from_list_id(_decoded(first.get("list-id"))) or list_hint
         lists = tuple(x for x in (list_name, list_tag(subject)) if x)
-        sender = parse_sender_header(header_text(msg, "From"), lists, problems, locator)
-        date_value = header_text(msg, "Date")
+        sender = parse_sender_header(_decoded(first.get("from")), lists, problems, locator)
+        date_value = _decoded(first.get("date"))
         date = _date(date_value, problems, locator)
-        message_id = parse_message_id(header_text(msg, "Message-ID"))
-        references = parse_references(header_text(msg, "References"))
-        in_reply_to = (parse_message_id(header_text(msg, "In-Reply-To")) or (references[-1] if references else None)
+        message_id = parse_message_id(_decoded(first.get("message-id")))
+        references = parse_references(_decoded(first.get("references")))
+        in_reply_to = (parse_message_id(_decoded(first.get("in-reply-to"))) or (references[-1] if references else None)
                        or parse_message_id(parent_hint))
         if in_reply_to and in_reply_to not in references:
             references = (*references, in_reply_to)
@@ -200,10 +372,8 @@ def parse_email(raw: bytes, provenance: Provenance, url: str | None = None, list
     header = "\n".join(f"{k}: {v}" for k, v in (("From", msg.get("From")), ("Date", date_value), ("Subject", subject))
                        if v)
     meta = PageMeta(subject=subject, sender=sender or Sender(None, None, ""), date=date, header_text=header,
-                    list_name=list_name, message_id=message_id, in_reply_to=in_reply_to)
+                    list_name=list_name, message_id=message_id, in_reply_to=in_reply_to, references=references)
     result = parse_text_page(body.replace("\r\n", "\n"), provenance, url, meta=meta, with_header=False)
-    if result.messages:
-        result.messages[0] = replace(result.messages[0], references=references)
     result.problems[:0] = problems
     return result
 

@@ -20,6 +20,7 @@ _FOOTER_WORDS = re.compile(
 _ADDRESS_ONLY = re.compile(r"^\S+(?:@| at )\S+\.\S+$")
 _URL_ONLY = re.compile(r"^<?https?://\S+>?$")
 _RULE = re.compile(r"^[_=-]{20,}$")
+_RULE_START = frozenset("_=-")  # a cheap first test, as most lines are no rule
 # pipermail's own additions after the body ("-------------- next part --------------",
 # "More information about the WG-Strategy\nmailing list").
 NEXT_PART = re.compile(r"^-{5,} ?next part ?-{5,}$", re.IGNORECASE)
@@ -38,7 +39,7 @@ def find_trailer(lines: list[Line]) -> tuple[int, str | None]:
     cut = len(lines)
     list_name = None
     for i, line in enumerate(lines):
-        if line.depth:
+        if line.depth or line.content[:1] not in ("-", "M", "m"):  # how NEXT_PART and MORE_INFO start
             continue
         if NEXT_PART.match(line.content) and cut == len(lines):
             cut = i
@@ -61,7 +62,7 @@ def find_footers(lines: list[Line], end: int) -> set[int]:
         line = lines[i]
         content = line.content
         starts = False
-        if _RULE.match(content) and "_" in content:
+        if content[:1] in _RULE_START and _RULE.match(content) and "_" in content:
             # A rule is a footer only if list words follow within three lines ("WG-Strategy mailing
             # list"); Outlook's "____" line before "From:" is a header separator instead.
             seen = 0

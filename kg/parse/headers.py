@@ -22,6 +22,7 @@ _GROUPWISE = re.compile(
     r"^>>>\s+(\S.{0,150}?)\s+(\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?)\s+>>>$"
 )
 _SEPARATOR = re.compile(r"^[-_=* ]{2,}\s*([^-_=*]{3,60}?)\s*[-_=* :]{2,}$|^([^-_=*:]{3,60}?)\s*:$")
+_RULE_CHARS = frozenset("-_=* ")  # _SEPARATOR's [-_=* ]
 _OUTLOOK_RULE = re.compile(r"^_{10,}$")
 _ZH_SPLIT = re.compile(r"\s*(?:于|於|在)\s*")
 _GREETING = re.compile(r"^(?:dear|hi|hello|hey|all|estimad|estimados|hola|olá|ola|bonjour|chers?|liebe|caro|cara)\b",
@@ -110,6 +111,8 @@ def _split_date_name(rest: str) -> tuple[str | None, str]:
 
 def parse_attribution(text: str) -> Attribution | None:
     """Read "On <date>, <name> wrote:" and its localised forms; None when `text` is not one."""
+    if not text.rstrip().endswith((":", "：")):  # the colon test below, before any copying: most lines fail it
+        return None
     text = " ".join(text.split())
     text = text.replace("< ", "<").replace(" >", ">")
     if not text.endswith((":", "：")) or len(text) > MAX_ATTRIBUTION_CHARS:
@@ -173,11 +176,10 @@ def parse_attribution(text: str) -> Attribution | None:
 def parse_label(content: str) -> tuple[str, str, str] | None:
     """Read a header line "*From:* X" / "Enviada: ..." / "发件人：X" -> (field, language, value)."""
     head = content[:40]
-    idx = -1
-    for i, ch in enumerate(head):
-        if ch in ":：":
-            idx = i
-            break
+    idx = head.find(":")
+    wide = head.find("：")
+    if wide >= 0 and (idx < 0 or wide < idx):  # the first colon of either kind
+        idx = wide
     if idx <= 0:
         return None
     label = head[:idx].strip(" *\t").casefold()
@@ -191,6 +193,10 @@ def parse_label(content: str) -> tuple[str, str, str] | None:
 def _is_separator(content: str) -> bool:
     """"-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:"."""
     if len(content) > 80:
+        return False
+    # _SEPARATOR's two forms start with two rule characters or end with a colon ("Begin forwarded
+    # message:"); checked first, as most lines are neither.
+    if not (content.endswith(":") or content[:1] in _RULE_CHARS and content[1:2] in _RULE_CHARS):
         return False
     match = _SEPARATOR.match(content)
     if not match:
@@ -284,6 +290,13 @@ def _attribution_at(lines: list[Line], i: int, end: int) -> HeaderMatch | None:
     content = first.content
     if len(content) > MAX_ATTRIBUTION_CHARS:
         return None
+    # Only a text ending with a colon is an attribution, and the text is the contents of lines
+    # i, i+1, ... (whitespace-stripped): no colon at the end of the first lines, no attribution.
+    for k in range(i, min(end, i + MAX_ATTRIBUTION_LINES)):
+        if lines[k].content.endswith((":", "：")):
+            break
+    else:
+        return None
     depth = first.depth
     parts = [content]
     j = i + 1
@@ -325,12 +338,12 @@ def _quote_follows(lines: list[Line], j: int, end: int, depth: int) -> bool:
 def _could_start_attribution(content: str) -> bool:
     if not content or len(content) > MAX_ATTRIBUTION_CHARS:
         return False
-    first = content.split(" ", 1)[0].casefold().strip(",")
-    if first in INTROS or content[0].isdigit():
+    # cheapest tests first
+    if content[0].isdigit() or content.endswith((":", "：")) or "<" in content or "@" in content or " at " in content:
         return True
-    if content.endswith((":", "：")) or "<" in content or "@" in content or " at " in content:
+    if content[0].isalpha() and len(content) < 120 and content[0].isupper():
         return True
-    return content[0].isalpha() and len(content) < 120 and content[:1].isupper()
+    return content.split(" ", 1)[0].casefold().strip(",") in INTROS
 
 
 def find_headers(lines: list[Line], start: int, end: int, skip: set[int]) -> list[HeaderMatch]:
@@ -342,11 +355,17 @@ def find_headers(lines: list[Line], start: int, end: int, skip: set[int]) -> lis
         if line.blank or i in skip:
             i += 1
             continue
-        match = _single_line(line, lines, i, end)
-        if match is None and (parse_label(line.content) or _is_separator(line.content)
-                              or _OUTLOOK_RULE.match(line.content)):
+        content = line.content
+        first = content[0]
+        # Each test is tried only when the line could pass it (most lines are prose): _single_line
+        # reads ">>>" and digit-led lines, a header block starts with a label (a colon early on),
+        # a separator (a colon at the end, or rule characters) or an Outlook rule ("___").
+        match = _single_line(line, lines, i, end) if first == ">" or first.isdigit() else None
+        if match is None and (("：" in content[:40] or ":" in content[:40]) and parse_label(content)
+                              or (content.endswith(":") or first in _RULE_CHARS) and _is_separator(content)
+                              or first == "_" and _OUTLOOK_RULE.match(content)):
             match = _header_block(lines, i, end)
-        if match is None and _could_start_attribution(line.content):
+        if match is None and _could_start_attribution(content):
             match = _attribution_at(lines, i, end)
         if match is not None:
             out.append(match)

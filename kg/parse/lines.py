@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
 class Line:
-    """One body line: the raw characters, its quote depth and the content after the markers."""
+    """One body line: the raw characters, its quote depth and the content after the markers.
 
-    raw: str
-    depth: int
-    content: str  # the text after all quote markers, stripped of surrounding whitespace
+    A plain class with slots, not a frozen dataclass: one is built per body line, and a frozen
+    dataclass's __init__ (object.__setattr__ per field) was a measurable part of parsing. Treat it
+    as immutable.
+    """
 
-    @property
-    def blank(self) -> bool:
-        """True when the line has no words (only markers or whitespace)."""
-        return not self.content
+    __slots__ = ("raw", "depth", "content", "blank")
+
+    def __init__(self, raw: str, depth: int, content: str) -> None:
+        self.raw = raw
+        self.depth = depth
+        self.content = content  # the text after all quote markers, stripped of surrounding whitespace
+        self.blank = not content  # True when the line has no words (only markers or whitespace)
+
+    def __repr__(self) -> str:
+        return f"Line(raw={self.raw!r}, depth={self.depth!r}, content={self.content!r})"
+
+    def __eq__(self, other: object) -> bool:  # by value, as the dataclass was (so not hashable)
+        if not isinstance(other, Line):
+            return NotImplemented
+        return (self.raw, self.depth, self.content) == (other.raw, other.depth, other.content)
 
 
 def quote_depth(raw: str) -> tuple[int, int]:
@@ -53,9 +62,12 @@ def split_lines(text: str) -> list[Line]:
     raws = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[Line] = []
     for raw in raws:
-        depth, end = quote_depth(raw)
-        out.append(Line(raw, depth, raw[end:].strip()))
-    for i, line in enumerate(out):
+        if raw and raw[0] in "> \t":
+            depth, end = quote_depth(raw)
+            out.append(Line(raw, depth, raw[end:].strip()))
+        else:  # no quote markers to count (most lines)
+            out.append(Line(raw, 0, raw.strip()))
+    for i, line in enumerate(out if ">From " in text else ()):
         if line.depth == 1 and line.raw.startswith(">From "):
             prev_d = next((out[j].depth for j in range(i - 1, max(-1, i - 4), -1) if not out[j].blank), 0)
             next_d = next((out[j].depth for j in range(i + 1, min(len(out), i + 4)) if not out[j].blank), 0)

@@ -52,6 +52,7 @@ class PageMeta:
     list_name: str | None = None
     message_id: str | None = None
     in_reply_to: str | None = None
+    references: tuple[str, ...] | None = None  # the References header; else (in_reply_to,) stands for them
 
 
 def list_tag(subject: str | None) -> str | None:
@@ -121,8 +122,9 @@ def parse_text_page(text: str, provenance: Provenance, url: str | None = None, m
     if with_header and header.end == 0 and meta.sender is None:
         result.problems.append(Problem(provenance.locator, "page has no header block: author and date unknown",
                                        "warning"))
-    list_name = meta.list_name or trailer_list or list_tag(meta.subject or header.subject)
-    list_names = tuple(x for x in (list_name, list_tag(meta.subject or header.subject)) if x)
+    own_tag = list_tag(meta.subject or header.subject)
+    list_name = meta.list_name or trailer_list or own_tag
+    list_names = tuple(x for x in (list_name, own_tag) if x)
     start = header.end
     footers = find_footers(lines, end)
     headers = find_headers(lines, start, end, footers)
@@ -135,7 +137,8 @@ def parse_text_page(text: str, provenance: Provenance, url: str | None = None, m
             dates.append(meta.date or header.date)
             continue
         h = node.header
-        quoted_lists = list_names + ((list_tag(h.subject),) if list_tag(h.subject) else ())
+        quoted_tag = list_tag(h.subject)
+        quoted_lists = list_names + ((quoted_tag,) if quoted_tag else ())
         senders.append(parse_sender(h.sender, quoted_lists) if h.sender else Sender(None, None, ""))
         reference = dates[node.owner] if node.owner is not None else None
         languages = (h.language,) if h.language else ()
@@ -154,6 +157,8 @@ def parse_text_page(text: str, provenance: Provenance, url: str | None = None, m
         message_id(sender.name if sender else None, own_text, meta.message_id if node.index == 0 else None)
         for node, own_text, _s, sender in built
     ]
+    own_references = (meta.references if meta.references is not None
+                      else (meta.in_reply_to,) if meta.in_reply_to else ())
     seen: dict[str, int] = {}
     for (node, own_text, segments, sender), mid in zip(built, ids):
         if mid in seen:
@@ -174,7 +179,7 @@ def parse_text_page(text: str, provenance: Provenance, url: str | None = None, m
             subject=(meta.subject or header.subject) if h is None else h.subject,
             list_name=list_name if h is None else _quoted_list(h, sender, list_names),
             parent_id=parent,
-            references=(meta.in_reply_to,) if h is None and meta.in_reply_to else (),
+            references=own_references if h is None else (),
             message_id=meta.message_id if h is None else None,
             archive_url=url if h is None else None,
             kind="archived" if h is None else "quoted",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from kg.model import Sender
 
@@ -17,6 +18,9 @@ _PAREN = re.compile(r"\([^()]{0,80}\)")
 _BEHALF = re.compile(r"\s+on behalf of\s+", re.IGNORECASE)
 _VIA = re.compile(r"\s+via\s+(\S.{0,80})$", re.IGNORECASE)
 _LIST_SUFFIXES = ("-request", "-bounces", "-admin", "-owner", "-unsubscribe", "-subscribe")
+# An archive has far fewer senders than messages, and every reply quotes one: parse_sender and
+# name_key remember up to 4096 results (pure functions, immutable values) for values this short.
+_CACHED_CHARS = 500
 
 
 def deobfuscate(text: str) -> str:
@@ -59,6 +63,8 @@ def is_list_address(address: str, list_names: tuple[str, ...] = ()) -> bool:
 
 def fold(text: str) -> str:
     """Accent- and case-folded text ("Kleinwächter" -> "kleinwachter")."""
+    if text.isascii():  # most text: NFKD leaves ASCII alone and casefold() is lower() there
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -95,6 +101,13 @@ def parse_sender(raw: str, list_names: tuple[str, ...] = ()) -> Sender:
     "X via List <list@...>" and "list-admin@... on behalf of X" name the person X; an address that
     belongs to the list is not theirs. An address-only sender has no name (never guessed from it).
     """
+    parse = _parse_sender if len(raw) <= _CACHED_CHARS else _parse_sender.__wrapped__
+    return parse(raw, tuple(list_names))
+
+
+@lru_cache(maxsize=4096)
+def _parse_sender(raw: str, list_names: tuple[str, ...]) -> Sender:
+    """parse_sender's work, remembered (see _CACHED_CHARS)."""
     raw_clean = " ".join(raw.split())
     text = deobfuscate(raw_clean)
     lists = list(list_names)
@@ -128,6 +141,12 @@ def name_key(name: str | None) -> str:
     """The identity form of a person's name: folded, "Last, First (ORG) via List" -> "first last"."""
     if not name:
         return ""
+    return _name_key(name) if len(name) <= _CACHED_CHARS else _name_key.__wrapped__(name)
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    """name_key's work, remembered (see _CACHED_CHARS)."""
     text = _VIA.sub("", _strip_addresses(deobfuscate(name)))
     cleaned = clean_name(text) or ""
     return " ".join("".join(ch if ch.isalnum() else " " for ch in fold(cleaned)).split())

@@ -39,9 +39,11 @@ def _name_line(line: str, name_tokens: set[str]) -> bool:
     """A line that starts with the author's name ("Ana", "Paul Blaker", "Anriette Esterhuysen - ...")."""
     if not name_tokens or len(line) > 90:
         return False
-    words = _WORD.findall(fold(line))
-    if not words or words[0] not in name_tokens:
+    folded = fold(line)
+    first = _WORD.search(folded)  # most lines fail on their first word: no need to split them all
+    if first is None or first.group() not in name_tokens:
         return False
+    words = _WORD.findall(folded)
     name_words = [w for w in words[:4] if w in name_tokens]
     return len(words) <= 4 and len(name_words) == len(words[: len(name_words)]) or (
         len(words) > 4 and len(name_words) >= 2 and ("@" in line or " at " in line or "-" in line)
