@@ -9,10 +9,14 @@ from collections.abc import Iterable
 from rdflib import Graph
 
 from kg.state import BuildState
-from kg.store import QuadStore, to_ox
+from kg.store import QuadStore, nquads, to_ox
 from kg.terms import TripleSet
 
-WRITE_BATCH = 256  # graphs per state transaction and per bulk load
+WRITE_BATCH = 1024  # graphs at most per state transaction and per bulk load
+# N-Quads bytes per bulk load: each load writes a set of files the store merges later, so fewer and
+# bigger loads cost less, but the first load waits until that much is mapped (a message is ~60 kB)
+WRITE_BYTES = 32 << 20
+WRITERS = 2  # bulk loads at once: a load is mostly one thread of pyoxigraph, with the GIL released
 
 
 def ox_triples(triples: Iterable[tuple]) -> list[tuple]:
@@ -50,18 +54,20 @@ def as_graph(triples: Iterable[tuple]) -> Graph:
 
 
 class _Writer(threading.Thread):
-    """One store.replace_graphs call in a thread; join() re-raises what it raised."""
+    """One store.load_graphs call in a thread; join() re-raises what it raised."""
 
-    def __init__(self, store: QuadStore, graphs: list[tuple[str, list[str]]]):
+    def __init__(self, store: QuadStore, names: list[str], data: bytes):
         super().__init__(name="igkg-store-writer", daemon=True)
-        self.store, self.graphs, self.error = store, graphs, None
+        self.store, self.names, self.data, self.error = store, names, data, None
         self.start()
 
     def run(self) -> None:
         try:
-            self.store.replace_graphs(self.graphs)
+            self.store.load_graphs(self.names, self.data)
         except BaseException as exc:  # handed to the building thread in join()
             self.error = exc
+        finally:
+            self.data = b""  # the loaded text need not live until join()
 
     def join(self, timeout: float | None = None) -> None:
         super().join(timeout)
@@ -87,8 +93,11 @@ class GraphWriter:
         self.inputs = {iri: k for iri, k in state.graph_inputs().items() if iri in self.known}
         self.produced: set[str] = set()
         self.written = self.unchanged = self.removed = 0
-        self._batch: list[tuple[str, list[str], str, str | None]] = []
-        self._writing: tuple[list, _Writer] | None = None
+        self.last_digest = ""  # the content hash of the graph last given to put()
+        self._batch: list[tuple[str, bytes, str, str | None]] = []  # (iri, N-Quads, hash, input key)
+        self._batch_bytes = 0
+        self._writing: list[tuple[list[tuple[str, str, str | None]], _Writer]] = []  # oldest first
+        self._rekeyed: list[tuple[str, str, str]] = []  # unchanged graphs mapped from a new input key
 
     def unchanged_input(self, iri: str, input_key: str) -> bool:
         """True (and the graph counts as produced, unchanged) when the store holds `iri` mapped from `input_key`."""
@@ -102,45 +111,65 @@ class GraphWriter:
         """Queue `triples` as graph `iri` unless the store already holds exactly them; True if queued."""
         return self.put_lines(iri, ntriples_lines(triples), input_key)
 
-    def put_lines(self, iri: str, lines: list[str], input_key: str | None = None, digest: str | None = None) -> bool:
-        """put() for a graph given as sorted N-Triples lines (and their hash, when already known)."""
-        digest = digest or lines_hash(lines)
+    def put_lines(self, iri: str, lines: list[str], input_key: str | None = None) -> bool:
+        """put() for a graph given as sorted N-Triples lines."""
+        digest = self.last_digest = lines_hash(lines)  # what the state records (validation keys on it)
         self.produced.add(iri)
         if self.known.get(iri) == digest:
             self.unchanged += 1
             if input_key is not None and self.inputs.get(iri) != input_key:
-                self.state.record_graphs([(iri, digest, input_key)])
+                # recorded in batches (a transaction per graph is slow), and a kill before that only
+                # makes the next run map the message again
+                self._rekeyed.append((iri, digest, input_key))
+                if len(self._rekeyed) >= WRITE_BATCH:
+                    self._record_rekeyed()
             return False
-        self._batch.append((iri, lines, digest, input_key))
-        if len(self._batch) >= WRITE_BATCH:
+        data = nquads(iri, lines)
+        self._batch.append((iri, data, digest, input_key))
+        self._batch_bytes += len(data)
+        if len(self._batch) >= WRITE_BATCH or self._batch_bytes >= WRITE_BYTES:
             self.flush()
         return True
 
     def flush(self) -> None:
-        """Start writing the queued graphs; the previous batch's write is finished and recorded first."""
-        self._finish()
-        if not self._batch:
-            return
-        batch, self._batch = self._batch, []
-        self.state.forget_graphs(iri for iri, _, _, _ in batch)
-        # a kill mid-write leaves these graphs partial, but their hashes are already forgotten, so
-        # the next run removes and rewrites them. The load runs in a thread: pyoxigraph releases
-        # the GIL while it sorts and writes, so mapping the next batch overlaps it.
-        self._writing = (batch, _Writer(self.store, [(iri, lines) for iri, lines, _, _ in batch]))
+        """Start writing the queued graphs (once fewer than WRITERS writes are running)."""
+        batch, self._batch, self._batch_bytes = self._batch, [], 0
+        self._start(batch)
 
     def close(self) -> None:
         """Write everything queued and wait for it."""
-        self.flush()
-        self._finish()
+        # the last batch goes as two loads at once: no mapping is left for a load to overlap with
+        batch, self._batch, self._batch_bytes = self._batch, [], 0
+        half = len(batch) // 2
+        self._start(batch[:half])
+        self._start(batch[half:])
+        while self._writing:
+            self._finish_oldest()
+        self._record_rekeyed()
 
-    def _finish(self) -> None:
-        if self._writing is None:
+    def _start(self, batch: list[tuple[str, bytes, str, str | None]]) -> None:
+        if not batch:
             return
-        batch, writer = self._writing
-        self._writing = None
+        while len(self._writing) >= WRITERS:
+            self._finish_oldest()
+        self.state.forget_graphs(iri for iri, _, _, _ in batch)
+        # a kill mid-write leaves these graphs partial, but their hashes are already forgotten, so
+        # the next run removes and rewrites them. The load runs in a thread: pyoxigraph releases
+        # the GIL while it parses, sorts and writes, so mapping the next batch (and loading the
+        # previous one, on another core) overlaps it. Batches never share a graph.
+        writer = _Writer(self.store, [iri for iri, _, _, _ in batch], b"".join(data for _, data, _, _ in batch))
+        self._writing.append(([(iri, digest, key) for iri, _, digest, key in batch], writer))
+
+    def _record_rekeyed(self) -> None:
+        if self._rekeyed:
+            self.state.record_graphs(self._rekeyed)
+            self._rekeyed = []
+
+    def _finish_oldest(self) -> None:
+        rows, writer = self._writing.pop(0)
         writer.join()
-        self.state.record_graphs((iri, digest, key) for iri, _, digest, key in batch)
-        self.written += len(batch)
+        self.state.record_graphs(rows)
+        self.written += len(rows)
 
     def remove_others(self, keep: Iterable[str] = ()) -> None:
         """Drop graphs that this build did not produce (a message gone from the source, a killed run's leftovers)."""

@@ -72,6 +72,14 @@ def with_bindings(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     return f"{sparql}\nVALUES ({variables}) {{ ({values}) }}\n"
 
 
+def nquads(graph_iri: str, lines: list[str]) -> bytes:
+    """N-Triples lines (each ending " .") as UTF-8 N-Quads in the named graph `graph_iri`."""
+    if not lines:
+        return b""
+    tail = f" {ox.NamedNode(graph_iri)} .\n"
+    return (tail.join([line[:-2] for line in lines]) + tail).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """A SELECT result: variable names and rows of rdflib terms (None where unbound), or an ASK answer."""
@@ -105,20 +113,30 @@ class QuadStore:
     def replace_graphs(self, graphs: Iterable[tuple[str, list[str]]]) -> None:
         """Replace named graphs wholesale: (graph IRI, its triples as N-Triples lines, each ending " .").
 
-        Written with one bulk load and no transaction (twice as fast as `extend`): a kill midway
-        leaves some graphs partial, so callers forget their hashes first (kg.graph_write). The lines
-        must come from pyoxigraph terms (kg.terms.NTriplesTerms), which were validated when made,
-        so the loader skips re-validating them.
+        The lines must come from pyoxigraph terms (kg.terms.NTriplesTerms), as for `load_graphs`.
         """
-        parts: list[str] = []
+        names, parts = [], []
         for iri, lines in graphs:
+            names.append(iri)
+            parts.append(nquads(iri, lines))
+        self.load_graphs(names, b"".join(parts))
+
+    def load_graphs(self, names: list[str], data: bytes) -> None:
+        """Replace the named graphs `names` wholesale with the N-Quads `data` (see `nquads`), which hold
+        exactly their new quads.
+
+        Written with one bulk load and no transaction (twice as fast as `extend`): a kill midway
+        leaves some graphs partial, so callers forget their hashes first (kg.graph_write). The quads
+        must come from pyoxigraph terms (kg.terms.NTriplesTerms), which were validated when made,
+        so the loader skips re-validating them. Two calls may run at once, from two threads, on
+        different graphs.
+        """
+        for iri in names:
             name = ox.NamedNode(iri)
             if self._store.contains_named_graph(name):
                 self._store.remove_graph(name)
-            tail = f"{name} .\n"
-            parts.extend(line[:-1] + tail for line in lines)
-        if parts:
-            self._store.bulk_load("".join(parts), format=ox.RdfFormat.N_QUADS, lenient=True)
+        if data:
+            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
 
     def remove_graph(self, graph_iri: str) -> None:
         """Drop one named graph (nothing happens when the store does not hold it)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pyoxigraph as ox
@@ -12,6 +13,9 @@ from kg.vocab import DCAT, DCTERMS, FOAF, IGKG, OA, ORG, PROV, RDF, RDFS, SCHEMA
 NAMESPACES = {"DCAT": DCAT, "DCTERMS": DCTERMS, "FOAF": FOAF, "IGKG": IGKG, "OA": OA, "ORG": ORG, "PROV": PROV,
               "RDF": RDF, "RDFS": RDFS, "SCHEMA": SCHEMA, "SIOC": SIOC, "SKOS": SKOS, "VOID": VOID, "XSD": XSD}
 IRI_CACHE_SIZE = 100_000  # spelled IRIs kept: entities and vocabulary repeat, annotation IRIs do not
+# what pyoxigraph escapes in a literal (checked over every code point), and lone surrogates, which it
+# refuses: a value without any of them is written as is, between quotes
+_LITERAL_SPECIAL = re.compile(r'[\x00-\x1f"\\\x7f\ufffe\uffff\ud800-\udfff]')
 
 
 def date_literal(value: datetime) -> Literal:
@@ -56,6 +60,15 @@ class Terms:
         """The IRI of a node made by `iri`."""
         return str(node)
 
+    def fragment(self, node, name: str):
+        """The node `<iri#name>` of a node `<iri>` (`name` is letters only)."""
+        return URIRef(f"{node}#{name}")
+
+    def add_all(self, g: Graph, triples) -> None:
+        """Add `triples` to a graph made by `graph`."""
+        for triple in triples:
+            g.add(triple)
+
     def literal(self, value: str):
         """A plain string literal."""
         return Literal(value)
@@ -84,8 +97,9 @@ class NTriplesTerms(Terms):
         self._iris: dict[str, str] = {}
         for name, namespace in NAMESPACES.items():
             setattr(self, name, _Namespace(namespace, self.iri))
-        literal = ox.Literal
-        self.literal = lambda value: str(literal(value))  # the hot path: no method lookup, no checks
+        literal, special = ox.Literal, _LITERAL_SPECIAL.search
+        # the hot path (three literals per annotation): no method lookup, and pyoxigraph only for escapes
+        self.literal = lambda value: f'"{value}"' if special(value) is None else str(literal(value))
         self._integer = f"^^<{XSD.integer}>"
         self._date: tuple = (None, "")
 
@@ -101,6 +115,16 @@ class NTriplesTerms(Terms):
     def value(self, node: str) -> str:
         """The IRI inside `<...>`."""
         return node[1:-1]
+
+    def add_all(self, g: TripleSet, triples) -> None:
+        """Add `triples` to a TripleSet."""
+        g.update(triples)
+
+    def fragment(self, node: str, name: str) -> str:
+        """`<iri#name>`: valid when `<iri>` was (letters are valid in a fragment) and had no fragment yet."""
+        if "#" in node:
+            return self.iri(f"{node[1:-1]}#{name}")  # raises ValueError, as pyoxigraph would
+        return f"{node[:-1]}#{name}>"
 
     def integer(self, value: int) -> str:
         """'"5"^^<xsd:integer>', as rdflib's Literal(5) is stored."""

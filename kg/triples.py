@@ -52,7 +52,10 @@ class MessageGraphBuilder:
         self.kb = kb
         self.quoted_in = quoted_in
         self._digests: dict[str | None, str] = {}
-        self._agents: dict[str, object] = {}  # extractor name -> its node (a dozen, one per annotation)
+        self._agents: dict[str, tuple] = {}  # extractor name -> its node and description (a dozen)
+        # id(entity) -> (entity, node, description): an entity is described the same in every graph that
+        # names it (its key and the entity object itself, so a replaced entity is described anew)
+        self._descriptions: dict[int, tuple] = {}
 
     def input_key(self, message: Message, extraction_key: str, keys: Iterable[str]) -> str:
         """A hash of everything the graph of `message` is made of, with `message` possibly without
@@ -123,6 +126,15 @@ class MessageGraphBuilder:
 
     def _entity(self, g: Graph, e: Entity) -> URIRef:
         """The entity's node; its description goes into this graph unless the KB graph has it."""
+        known = self._descriptions.get(id(e))
+        if known is None or known[0] is not e:
+            description = self.terms.graph()
+            known = self._descriptions[id(e)] = (e, self._describe(description, e), tuple(description))
+        self.terms.add_all(g, known[2])
+        return known[1]
+
+    def _describe(self, g: Graph, e: Entity) -> URIRef:
+        """The entity's node, its description into `g` (nothing for a KB entity: the KB graph has it)."""
         T = self.terms
         node = T.iri(e.iri)
         if e.from_kb:
@@ -171,7 +183,7 @@ class MessageGraphBuilder:
         T = self.terms
         ann_iri = self.minter.hashed("annotation", m.id, str(ev.start), str(ev.end), ev.extractor, *identity)
         ann = T.iri(ann_iri)
-        target, quote, position = (T.iri(f"{ann_iri}#{part}") for part in ("target", "quote", "position"))
+        target, quote, position = T.fragment(ann, "target"), T.fragment(ann, "quote"), T.fragment(ann, "position")
         g.add((ann, T.RDF.type, T.OA.Annotation))
         g.add((ann, T.OA.hasBody, body))
         g.add((ann, T.OA.hasTarget, target))
@@ -187,12 +199,19 @@ class MessageGraphBuilder:
         g.add((position, T.RDF.type, T.OA.TextPositionSelector))
         g.add((position, T.OA.start, T.integer(ev.start)))
         g.add((position, T.OA.end, T.integer(ev.end)))
-        agent = self._agents.get(ev.extractor) or self._agents.setdefault(ev.extractor, T.iri(self.minter.extractor(ev.extractor)))
+        agent, description = self._agents.get(ev.extractor) or self._agent(ev.extractor)
         g.add((ann, T.DCTERMS.creator, agent))
-        g.add((agent, T.RDF.type, T.IGKG.Extractor))
-        g.add((agent, T.RDF.type, T.PROV.SoftwareAgent))
-        g.add((agent, T.RDFS.label, T.literal(ev.extractor)))
+        T.add_all(g, description)
         return ann
+
+    def _agent(self, extractor: str) -> tuple:
+        """An extractor's node and description (kept: every annotation names one of a dozen)."""
+        T = self.terms
+        agent = T.iri(self.minter.extractor(extractor))
+        description = ((agent, T.RDF.type, T.IGKG.Extractor), (agent, T.RDF.type, T.PROV.SoftwareAgent),
+                       (agent, T.RDFS.label, T.literal(extractor)))
+        self._agents[extractor] = (agent, description)
+        return self._agents[extractor]
 
     def _relation(self, g: Graph, post: URIRef, m: Message, rel: Relation) -> None:
         T = self.terms
