@@ -17,16 +17,25 @@ def write_files(files: dict[str, bytes], root: Path) -> None:
 
 
 def main() -> None:
-    """Command line: --messages N --months M --seed S OUT.mbox [--site DIR]."""
+    """Command line: --messages N --months M --seed S OUT.mbox [--site DIR] [--by-month DIR]."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path, help="the mbox file to write")
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--site", type=Path, help="also write the pipermail site and HyperKitty export here")
+    parser.add_argument("--by-month", type=Path, help="also write one mbox per month here (YYYY-MM.mbox), the "
+                        "way a list's monthly archives arrive: build all but the last, then add it")
     args = parser.parse_args()
     msgs = synth.generate(args.messages, args.months, args.seed)
     args.out.write_bytes(synth.to_mbox(msgs))
+    if args.by_month:
+        args.by_month.mkdir(parents=True, exist_ok=True)
+        months: dict[str, list] = {}
+        for msg in msgs:
+            months.setdefault(msg.date.strftime("%Y-%m"), []).append(msg)
+        for month, items in months.items():
+            (args.by_month / f"{month}.mbox").write_bytes(synth.to_mbox(items))
     if args.site:
         write_files({**synth.pipermail_site(msgs), **synth.hyperkitty_export(msgs)}, args.site)
     print(f"wrote {len(msgs)} messages to {args.out}")

@@ -38,6 +38,15 @@ def _settings(store: str | None, base_iri: str | None = None, quiet: bool = Fals
     return settings_from_env(store_path=store, base_iri=base_iri, quiet=quiet or None, **extra)
 
 
+VALIDATION_SUFFIX = ".validation.sqlite"  # beside the store: what each graph's check found (kg.validation_cache)
+
+
+def _beside(settings: Settings, suffix: str) -> Path:
+    """A file next to the store folder (not inside: the folder belongs to the store engine)."""
+    path = Path(settings.store_path)
+    return path.parent / f"{path.name}{suffix}"
+
+
 def _open_store(settings: Settings, must_exist: bool = True):
     from kg.store import QuadStore
     if must_exist and not Path(settings.store_path).exists():
@@ -70,6 +79,7 @@ def build(sources, output, store, base_iri, suppress_file, include_contact_detai
     from kg.export import export, format_for
     from kg.pipeline import build as run_build
     from kg.state import BuildState
+    from kg.validation_cache import ValidationCache
 
     settings = _settings(store, base_iri, quiet, include_contact_details=include_contact_details or None,
                          suppression_path=suppress_file)
@@ -83,17 +93,20 @@ def build(sources, output, store, base_iri, suppress_file, include_contact_detai
         result = run_build(list(sources), settings, workers=workers)
     else:
         store_path = Path(settings.store_path)
-        # beside the store: .igkg/store -> .igkg/store.state.sqlite and .igkg/store.http-cache/
-        state_path = store_path.parent / f"{store_path.name}.state.sqlite"
+        # beside the store: .igkg/store -> .igkg/store.state.sqlite, .igkg/store.http-cache/, and the
+        # checks the build makes of each graph it writes (.igkg/store.validation.sqlite)
+        state_path, checks_path = _beside(settings, ".state.sqlite"), _beside(settings, VALIDATION_SUFFIX)
         if rebuild:
-            for leftover in (state_path, Path(f"{state_path}-wal"), Path(f"{state_path}-shm")):
-                leftover.unlink(missing_ok=True)
+            for db in (state_path, checks_path):
+                for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                    leftover.unlink(missing_ok=True)
             shutil.rmtree(store_path, ignore_errors=True)
-        store_, state = _open_store(settings, must_exist=False), BuildState(state_path)
+        store_, state, checks = _open_store(settings, must_exist=False), BuildState(state_path), ValidationCache(checks_path)
         try:
-            result = run_build(list(sources), settings, store=store_, state=state, workers=workers)
+            result = run_build(list(sources), settings, store=store_, state=state, workers=workers, validation=checks)
         finally:
             state.close()
+            checks.close()
     if not result.counts.get("messages"):
         for problem in result.problems:
             click.echo(f"igkg: {problem.severity}: {problem.locator}: {problem.reason}", err=True)
@@ -131,15 +144,18 @@ def export_cmd(output, fmt_name, store):
 @main.command()
 @click.option("--store", help=STORE_HELP)
 @click.option("--report", type=click.Path(dir_okay=False), help="Also write the sh:ValidationReport as Turtle.")
-@click.option("--no-cache", is_flag=True, help="Re-validate every graph (default: only graphs changed since the last run).")
+@click.option("--no-cache", is_flag=True, help="Check every graph again (default: only graphs changed since "
+              "they were last checked, by the build or by this command).")
 @click.option("--reference", is_flag=True, help="Validate with pyshacl over the whole union graph (slow; the "
-              "reference the compiled SPARQL checks are tested against).")
+              "reference the fast checks are tested against).")
 def validate(store, report, no_cache, reference):
     """Check the store against the SHACL shapes; exit 1 when any shape is violated."""
     from kg.export import atomic_write
+    from kg.state import BuildState
     from kg.validate import validate_graph
-    from kg.validate_fast import CompiledCache, validate_compiled
-    from kg.validate_scale import report_graph, summarize
+    from kg.validate_report import report_graph, summarize
+    from kg.validation import validate as validate_store
+    from kg.validation_cache import ValidationCache
 
     settings = _settings(store)
     store_ = _open_store(settings)
@@ -147,14 +163,21 @@ def validate(store, report, no_cache, reference):
         results = validate_graph(store_.union_graph()).results
         click.echo("igkg: validated the whole union graph with pyshacl", err=True)
     else:
-        # next to the store folder, not inside it: the folder belongs to the store engine
-        cache_path = Path(settings.store_path).with_name(Path(settings.store_path).name + ".validation-cache.json")
-        cache = CompiledCache() if no_cache else CompiledCache.load(cache_path)
-        result = validate_compiled(store_, cache)
-        cache.save(cache_path)
+        state_path, cache_path = _beside(settings, ".state.sqlite"), _beside(settings, VALIDATION_SUFFIX)
+        keys = {}
+        if state_path.exists():  # the build's content hashes: unchanged graphs need not be read to know it
+            state = BuildState(state_path)
+            keys = state.graph_hashes()
+            state.close()
+        cache = ValidationCache(None if no_cache else cache_path)
+        try:
+            result = validate_store(store_, cache, keys)
+        finally:
+            cache.close()
         results = result.results
-        click.echo(f"igkg: checked {result.graphs_validated} changed graph(s), reused {result.graphs_reused} "
-                   f"from the cache ({result.cross_nodes} compiled SHACL checks)", err=True)
+        click.echo(f"igkg: read and checked {result.graphs_validated} graph(s), {result.graphs_reused} already "
+                   f"checked (by the build or an earlier run); {result.cross_nodes} shared node(s) checked "
+                   f"from the union", err=True)
     for shape, severity, count in summarize(results):
         click.echo(f"{severity}\t{count}\t{shape}")
     violations = [r for r in results if r.severity == "http://www.w3.org/ns/shacl#Violation"]

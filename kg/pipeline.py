@@ -28,6 +28,8 @@ from kg.suppression import load_suppression, suppressed_iris
 from kg.terms import RDFLIB_TERMS, NTriplesTerms
 from kg.triples import MAPPING_VERSION, MessageGraphBuilder, kb_graph, meta_graph, quoted_in_index
 from kg.vocab import DCAT, DCTERMS, FOAF, IGKG, OA, ORG, PROV, SCHEMA, SIOC, SKOS, VOID
+from kg.validation import BuildChecks
+from kg.validation_cache import ValidationCache
 from kg.workers import Workers
 
 SUPPRESSED_SUFFIX = ".suppressed-iris.txt"  # beside the store: the person IRIs serve/publish answer 410 for
@@ -149,8 +151,10 @@ class _Run:
     """One build: the stages in order, sharing the state, the store and the worker pool."""
 
     def __init__(self, sources: list[str], settings: Settings, store: QuadStore, state: BuildState,
-                 fetcher_factory: Callable | None, workers: Workers, infer: bool, keep: bool):
+                 fetcher_factory: Callable | None, workers: Workers, infer: bool, keep: bool,
+                 validation: ValidationCache | None = None):
         self.sources, self.settings, self.store, self.state = sources, settings, store, state
+        self.validation = validation
         self.fetcher_factory, self.workers, self.infer, self.keep = fetcher_factory, workers, infer, keep
         self.problems: list[Problem] = []
         self.stats = BuildStats()
@@ -370,6 +374,10 @@ class _Run:
         terms = RDFLIB_TERMS if self.keep else NTriplesTerms()
         quoted_in = quoted_in_index([m for m, _ in merged], self.quote_links)
         builder = MessageGraphBuilder(self.minter, resolution, kb, quoted_in, terms)
+        # each graph written is checked against the shapes now, while its triples are at hand
+        checks = BuildChecks(self.validation) if self.validation is not None else None
+        known_before = set(writer.known)
+        added: list[str] = []  # graphs new to the store: inference need only read them
         bar = _bar(self.settings, "loading", "msg", len(merged))
         try:
             for start in range(0, len(merged), READ_BATCH):
@@ -386,7 +394,11 @@ class _Run:
                 for i, iri, input_key in todo:
                     m, loc = merged[i]
                     triples = builder.build(self.full(m, loc), unpack(blobs[keys[i]]))
-                    writer.put(iri, triples, input_key)
+                    if writer.put(iri, triples, input_key):
+                        if checks is not None:
+                            checks.add(iri, writer.last_digest, triples)
+                        if iri not in known_before:
+                            added.append(iri)
                     if self.keep:
                         kept[iri] = triples
                     bar.update(1)
@@ -405,14 +417,25 @@ class _Run:
             self.minter, "igkg: " + (", ".join(lists) or "mailing-list archive"), self.sources,
             {"messages": len(merged), "entities": len(resolution.entities)}, newest)
         for iri, graph in fixed.items():
-            writer.put(iri, graph, kb_input if iri == kb_iri else None)
+            if writer.put(iri, graph, kb_input if iri == kb_iri else None):
+                if checks is not None:
+                    checks.add(iri, writer.last_digest, graph)
+                if iri not in known_before:
+                    added.append(iri)
             if self.keep:
                 kept[iri] = graph
         inferred = self.minter.graph("inferred")
         writer.remove_others(keep=[inferred] if self.infer else [])
+        if checks is not None:
+            checks.flush()
+            self.stats.seconds["checks"] = checks.seconds
         if self.infer and (writer.written or writer.removed or inferred not in writer.known):
+            # only new graphs and nothing removed or replaced: what they add is all that changes
+            only_added = not writer.removed and len(added) == writer.written and inferred in writer.known
             self.state.forget_graphs([inferred])
-            infer_store(self.store, inferred)
+            start = time.perf_counter()
+            infer_store(self.store, inferred, added=added if only_added else None)
+            self.stats.seconds["infer"] = time.perf_counter() - start
             self.state.record_graphs([(inferred, "computed")])
             self.stats.inferred = True
         self.store.flush()
@@ -434,13 +457,14 @@ def default_fetcher_factory(cache_dir: Path | None) -> Callable:
 
 def build(sources: list[str], settings: Settings, fetcher_factory: Callable | None = None, *,
           store: QuadStore | None = None, state: BuildState | None = None, workers: int | None = None,
-          infer: bool = True) -> BuildResult:
+          infer: bool = True, validation: ValidationCache | None = None) -> BuildResult:
     """Build the graph of `sources` (files, folders, URLs).
 
     Without `store`, everything happens in memory and the result carries the dataset, the graphs
     and the messages (fine for pages and small lists). With a store and a state, the build is
     incremental and streams: only changed units are read, only new messages parsed and extracted,
-    only changed named graphs written; memory does not grow with the archive.
+    only changed named graphs written; memory does not grow with the archive. With `validation`,
+    each graph written is checked against the shapes into it (see kg.validation).
     """
     keep = store is None
     store = store if store is not None else QuadStore()
@@ -449,7 +473,7 @@ def build(sources: list[str], settings: Settings, fetcher_factory: Callable | No
         cache = state.path.parent / (state.path.stem + ".http-cache") if state.path else None
         fetcher_factory = default_fetcher_factory(cache)
     with Workers(workers or settings.workers) as pool:
-        run = _Run(sources, settings, store, state, fetcher_factory, pool, infer, keep)
+        run = _Run(sources, settings, store, state, fetcher_factory, pool, infer, keep, validation)
         order = run.timed("read+parse", run.read)
         merged = run.timed("merge", run.merge, order)
         del order

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,11 +136,9 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport
 
 def summarize(report: ValidationReport) -> list[tuple[str, str, int]]:
     """Counts of results per (source shape, severity): most severe first, then by shape IRI."""
-    counts = Counter((r.source_shape, r.severity) for r in report.results)
-    return sorted(
-        ((shape, severity, n) for (shape, severity), n in counts.items()),
-        key=lambda row: (_SEVERITY_ORDER.get(row[1], 3), row[0], row[1]),
-    )
+    from kg.validate_report import summarize as summarize_results
+
+    return summarize_results(report.results)
 
 
 __all__ = ["SHAPES_DIR", "ValidationReport", "ValidationResult", "load_shapes", "summarize", "validate_graph"]

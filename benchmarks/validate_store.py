@@ -1,0 +1,133 @@
+"""Benchmark: validation and inference of a real build's on-disk store, whole and after one more month.
+
+    python benchmarks/validate_store.py --months-dir /tmp/a100k/months --work /tmp/v100k
+
+Builds every month file but the last into WORK/store with the real pipeline (unless WORK/store
+exists; the build checks each graph as it writes it), then times, each in this process:
+  infer      infer_store over the whole store (what `igkg build` runs after writing);
+  checks     the per-graph checks of every graph, as the build makes them (each graph read back
+             from the store here; reading is timed apart, since the build has the triples at hand);
+  settle     kg.validation.validate on those checks: shared nodes, class tests, from the union;
+then adds the last month with the real incremental build and times the same steps for it
+(incremental inference, the new graphs' checks, validate). Peak RSS is the process's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _build(sources: list[str], work: Path, workers: int, infer: bool) -> dict:
+    from kg.config import Settings
+    from kg.pipeline import build
+    from kg.state import BuildState
+    from kg.store import QuadStore
+    from kg.validation_cache import ValidationCache
+
+    store, state = QuadStore(work / "store"), BuildState(work / "store.state.sqlite")
+    cache = ValidationCache(work / "store.validation.sqlite")
+    start = time.perf_counter()
+    result = build(sources, Settings(quiet=True), store=store, state=state, workers=workers, infer=infer,
+                   validation=cache)
+    out = {"seconds": time.perf_counter() - start, "stages": result.stats.seconds,
+           "graphs_written": result.stats.graphs_written, "messages": result.counts["messages"]}
+    state.close()
+    cache.close()
+    del store
+    return out
+
+
+def _check_all(store, cache, keys: dict[str, str]) -> dict:
+    """Every graph's check, as the build makes it, with the read-back timed apart."""
+    from kg.validate_graphs import parse_lines
+    from kg.validation import BuildChecks
+
+    raw = store._store
+    checks = BuildChecks(cache)
+    read, n, triples = 0.0, 0, 0
+    for name in store.graph_names():
+        if name not in keys or name.endswith("/graph/inferred"):
+            continue
+        start = time.perf_counter()
+        data = raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+        parsed = list(parse_lines(data.decode("utf-8", "surrogatepass").split("\n")))
+        read += time.perf_counter() - start
+        checks.add(name, keys[name], parsed)  # what the build calls for each graph it writes
+        n, triples = n + 1, triples + len(parsed)
+    start = time.perf_counter()
+    checks.flush()
+    return {"graphs": n, "triples": triples, "read_s": read,
+            "checks_s": checks.seconds + time.perf_counter() - start}
+
+
+def main() -> None:
+    """Command line: --months-dir DIR --work DIR [--workers N]."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--months-dir", type=Path, required=True, help="one mbox per month, oldest first by name")
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    from kg.infer import infer_store
+    from kg.store import QuadStore
+    from kg.validation import validate
+    from kg.validation_cache import ValidationCache
+
+    months = sorted(args.months_dir.glob("*.mbox"))
+    row: dict = {"months": len(months)}
+    if not (args.work / "store").exists():
+        args.work.mkdir(parents=True, exist_ok=True)
+        row["build"] = _build([str(p) for p in months[:-1]], args.work, args.workers, infer=True)
+    store = QuadStore(args.work / "store")
+    inferred = next(n for n in store.graph_names() if n.endswith("/graph/inferred"))
+    row["quads"] = len(store)
+    start = time.perf_counter()
+    row["infer_triples"] = infer_store(store, inferred)
+    row["infer_s"] = time.perf_counter() - start
+    from kg.state import BuildState
+
+    state = BuildState(args.work / "store.state.sqlite")
+    keys = state.graph_hashes()
+    state.close()
+    # the build's own cache, filled as the build would have filled it (the store may predate it)
+    (args.work / "store.validation.sqlite").unlink(missing_ok=True)
+    cache = ValidationCache(args.work / "store.validation.sqlite")
+    checked = _check_all(store, cache, keys)
+    row["full_checks"] = checked
+    start = time.perf_counter()
+    report = validate(store, cache, keys=keys)
+    row["full_settle_s"] = time.perf_counter() - start
+    row["full_settle_phases"] = report.seconds
+    row["full_results"], row["full_violations"] = len(report.results), len(report.violations)
+    row["full_validation_s"] = checked["checks_s"] + row["full_settle_s"]
+    row["peak_mb_after_full"] = _peak_mb()
+    cache.close()
+    del store
+    # one more month, the way a user gets it: the real incremental build, then `igkg validate`
+    row["add_month"] = _build([str(p) for p in months], args.work, 1, infer=True)
+    store = QuadStore(args.work / "store")
+    state = BuildState(args.work / "store.state.sqlite")
+    build_cache = ValidationCache(args.work / "store.validation.sqlite")
+    start = time.perf_counter()
+    again = validate(store, build_cache, keys=state.graph_hashes())
+    row["month_settle_s"] = time.perf_counter() - start
+    row["month_checks_s"] = row["add_month"]["stages"].get("checks", 0.0)
+    row["month_validation_s"] = row["month_checks_s"] + row["month_settle_s"]
+    row["month_graphs_read_back"] = again.graphs_validated
+    row["revalidate_ratio"] = row["month_validation_s"] / row["full_validation_s"]
+    row["month_infer_s"] = row["add_month"]["stages"].get("infer", 0.0)
+    row["peak_mb"] = _peak_mb()
+    print(json.dumps(row, default=str, indent=1))
+
+
+if __name__ == "__main__":
+    main()

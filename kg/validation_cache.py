@@ -1,0 +1,184 @@
+"""The validation cache: each graph's check (written by the build or by `igkg validate`) and the results, in SQLite beside the store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from kg.validate_graphs import GraphCheck
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS graphs (iri TEXT PRIMARY KEY, key TEXT NOT NULL, spec TEXT NOT NULL, settled INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS graph_results (iri TEXT NOT NULL, settled INTEGER NOT NULL, row TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS graph_results_iri ON graph_results (iri);
+CREATE TABLE IF NOT EXISTS deferred_values (value TEXT NOT NULL, iri TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS deferred_values_value ON deferred_values (value);
+CREATE INDEX IF NOT EXISTS deferred_values_iri ON deferred_values (iri);
+CREATE TABLE IF NOT EXISTS shared_results (node TEXT PRIMARY KEY, rows TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stale (node TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS node_types (node TEXT PRIMARY KEY, types TEXT NOT NULL);
+"""
+
+
+class ValidationCache:
+    """Graph checks and results that outlive a run; ":memory:" (the default) for one process only.
+
+    Each graph row keeps its content key and its check; `settled` is 0 until `igkg validate` has
+    resolved what the check left to the union (class tests, shared nodes, replied-to posts).
+    Shared nodes of a graph version that was replaced or removed are kept in `stale` until checked.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else None
+        self._db = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def ensure_key(self, key: str) -> bool:
+        """Forget everything when the shapes or ontology (`key`) changed; True when the cache was kept."""
+        row = self._db.execute("SELECT v FROM meta WHERE k='key'").fetchone()
+        if row and row[0] == key:
+            return True
+        with self._db:
+            for table in ("graphs", "graph_results", "deferred_values", "shared_results", "stale", "node_types"):
+                self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (key,))
+        return False
+
+    def keys(self) -> dict[str, str]:
+        """Graph IRI -> the content key its check was made for."""
+        return dict(self._db.execute("SELECT iri, key FROM graphs"))
+
+    def put(self, entries: Iterable[tuple[str, str, GraphCheck]]) -> None:
+        """Store new checks (graph IRI, content key, check), unsettled; the old versions' shared nodes go stale."""
+        with self._db:
+            for iri, key, check in entries:
+                self._forget(iri)
+                spec = {"shared": check.shared, "referenced": check.referenced, "deferred": check.deferred,
+                        "recheck": check.recheck, "exposed": check.exposed}
+                self._db.execute("INSERT INTO graphs VALUES (?, ?, ?, 0)", (iri, key, json.dumps(spec)))
+                self._db.executemany("INSERT INTO graph_results VALUES (?, 0, ?)",
+                                     ((iri, json.dumps(r)) for r in check.rows))
+                self._db.executemany("INSERT INTO deferred_values VALUES (?, ?)",
+                                     ((v, iri) for v in sorted({value_term(d[6]) for d in check.deferred})))
+
+    def remove(self, iris: Iterable[str]) -> None:
+        """Forget graphs that left the store (their shared nodes go stale)."""
+        with self._db:
+            for iri in iris:
+                self._forget(iri)
+
+    def _forget(self, iri: str) -> None:
+        row = self._db.execute("SELECT spec FROM graphs WHERE iri=?", (iri,)).fetchone()
+        if row is None:
+            return
+        spec = json.loads(row[0])
+        self._db.executemany("INSERT OR IGNORE INTO stale VALUES (?)",
+                             ((n,) for n in spec["shared"] + spec["referenced"] + spec["exposed"]))
+        for table in ("graphs", "graph_results", "deferred_values"):
+            self._db.execute(f"DELETE FROM {table} WHERE iri=?", (iri,))  # noqa: S608 - fixed table names
+
+    def unsettled(self) -> list[tuple[str, dict]]:
+        """(graph IRI, check spec) of graphs `igkg validate` has not settled yet."""
+        return [(iri, json.loads(spec)) for iri, spec in
+                self._db.execute("SELECT iri, spec FROM graphs WHERE settled=0 ORDER BY iri")]
+
+    def specs(self, iris: Iterable[str]) -> list[tuple[str, dict]]:
+        """(graph IRI, check spec) of the given graphs that are cached."""
+        out = []
+        for iri in sorted(set(iris)):
+            row = self._db.execute("SELECT spec FROM graphs WHERE iri=?", (iri,)).fetchone()
+            if row:
+                out.append((iri, json.loads(row[0])))
+        return out
+
+    def graphs_deferring_on(self, values: Iterable[str]) -> set[str]:
+        """Graphs with a class test waiting on one of `values`."""
+        found: set[str] = set()
+        for v in values:
+            found.update(r[0] for r in self._db.execute("SELECT iri FROM deferred_values WHERE value=?", (v,)))
+        return found
+
+    def deferred_values(self) -> set[str]:
+        """Every node some graph's class test waits on."""
+        return {r[0] for r in self._db.execute("SELECT DISTINCT value FROM deferred_values")}
+
+    def all_shared(self) -> set[str]:
+        """Every shared and referenced node of every cached graph (a full run checks them all)."""
+        nodes: set[str] = set()
+        for (spec,) in self._db.execute("SELECT spec FROM graphs"):
+            data = json.loads(spec)
+            nodes.update(data["shared"])
+            nodes.update(data["referenced"])
+        return nodes
+
+    def settle(self, settled: Iterable[tuple[str, list[list[str]]]]) -> None:
+        """For each (graph IRI, results): replace what validate resolved for it and mark it settled."""
+        with self._db:
+            for iri, results in settled:
+                self._db.execute("DELETE FROM graph_results WHERE iri=? AND settled=1", (iri,))
+                self._db.executemany("INSERT INTO graph_results VALUES (?, 1, ?)",
+                                     ((iri, json.dumps(r)) for r in results))
+                self._db.execute("UPDATE graphs SET settled=1 WHERE iri=?", (iri,))
+
+    def changed_types(self, types: dict[str, frozenset[str]]) -> set[str]:
+        """Record nodes' types; the nodes whose types differ from what was recorded (new nodes included)."""
+        changed = set()
+        with self._db:
+            for node, found in types.items():
+                text = json.dumps(sorted(found))
+                row = self._db.execute("SELECT types FROM node_types WHERE node=?", (node,)).fetchone()
+                if row is None or row[0] != text:
+                    changed.add(node)
+                    self._db.execute("INSERT OR REPLACE INTO node_types VALUES (?, ?)", (node, text))
+        return changed
+
+    def take_stale(self) -> set[str]:
+        """The stale shared nodes, forgotten as stale (the caller re-checks them)."""
+        with self._db:
+            nodes = {r[0] for r in self._db.execute("SELECT node FROM stale")}
+            self._db.execute("DELETE FROM stale")
+        return nodes
+
+    def set_shared(self, results: dict[str, list[list[str]] | None]) -> None:
+        """Store the results of shared nodes (None: forget the node)."""
+        with self._db:
+            for node, node_rows in results.items():
+                if node_rows is None:
+                    self._db.execute("DELETE FROM shared_results WHERE node=?", (node,))
+                else:
+                    self._db.execute("INSERT OR REPLACE INTO shared_results VALUES (?, ?)", (node, json.dumps(node_rows)))
+
+    def clear_shared(self) -> None:
+        """Forget every shared node's results (before a full run)."""
+        with self._db:
+            self._db.execute("DELETE FROM shared_results")
+            self._db.execute("DELETE FROM stale")
+            self._db.execute("DELETE FROM node_types")
+
+    def has_shared(self) -> bool:
+        """Whether any shared node was ever checked (no: the next run checks them all)."""
+        return self._db.execute("SELECT 1 FROM shared_results LIMIT 1").fetchone() is not None
+
+    def results(self) -> list[list[str]]:
+        """Every stored result row."""
+        out = [json.loads(r) for (r,) in self._db.execute("SELECT row FROM graph_results")]
+        for (node_rows,) in self._db.execute("SELECT rows FROM shared_results"):
+            out.extend(json.loads(node_rows))
+        return out
+
+
+def value_term(value: str) -> str:
+    """A result's value (an IRI written bare, or _:x) as an N-Triples term."""
+    return value if value.startswith("_:") else f"<{value}>"
+
+
+__all__ = ["ValidationCache", "value_term"]
