@@ -108,12 +108,13 @@ def contact_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
-    # Remembered for texts up to 5,000 characters: a reply quotes its parent's text word for word,
-    # and a thread's messages share their subject.
+    """contact_spans, remembered for texts up to 5,000 characters: a reply quotes its parent's text
+    word for word, and a thread's messages share their subject."""
     return _remembered_spans(text) if len(text) <= 5000 else _find_spans(text)
 
 
 def _find_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """contact_spans' work."""
     spans = [(s, e, EMAIL_MASK) for s, e in _email_spans(text)]
     spans += [(s, e, PHONE_MASK) for s, e in _phone_spans(text)]
     spans += [(s, e, POSTAL_MASK) for s, e in _street_spans(text)]

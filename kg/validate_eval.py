@@ -109,14 +109,13 @@ def result_text(term: str) -> str:
     """How kg.validate writes a node in a ValidationResult: IRIs bare, blank nodes _:x, literals as n3()."""
     if term[0] != '"':
         return term[1:-1] if term[0] == "<" else term
-    import pyoxigraph as ox
-
-    from kg.store import from_ox
     from kg.validate import _text
 
-    # rare (results only): let the store's own parser read the literal, as the store would return it
-    quad = next(iter(ox.parse(f"<urn:s> <urn:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
-    return _text(from_ox(quad.object))
+    # rare (results only): the rdflib literal the store's term would convert to (kg.store.from_ox)
+    lexical, datatype, lang = literal_parts(term)
+    if lang:
+        return _text(Literal(lexical, lang=lang))
+    return _text(Literal(lexical) if datatype == XSD_STRING else Literal(lexical, datatype=URIRef(datatype)))
 
 
 @functools.lru_cache(maxsize=16384)

@@ -42,12 +42,13 @@ class StoreReport:
 @functools.lru_cache(maxsize=1)
 def shapes_key() -> str:
     """A digest of the shapes and the ontology: cached checks hold only while both are unchanged."""
-    from kg.infer import load_ontology
+    from kg.infer import ONTOLOGY_PATH
 
     digest = hashlib.sha256()
     for name, data in _shapes_bytes():
         digest.update(name.encode() + data)
-    digest.update(load_ontology().serialize(format="nt", encoding="utf-8"))
+    # the file's bytes: rdflib's serialisation order changes from process to process (hash seeds)
+    digest.update(ONTOLOGY_PATH.read_bytes())
     return digest.hexdigest()
 
 

@@ -125,7 +125,7 @@ def validate(store, cache: ValidationCache | None = None, keys: dict[str, str] |
     names = [n for n in all_names if n != inferred]
     known = cache.keys()
     cache.remove(set(known) - set(names))
-    checked = 0
+    checked, local = 0, Checker()
     for i, name in enumerate(names):
         if name in keys and known.get(name) == "s:" + keys[name]:
             continue
@@ -137,7 +137,7 @@ def validate(store, cache: ValidationCache | None = None, keys: dict[str, str] |
             continue
         start = time.perf_counter()
         triples = list(parse_lines(data.decode("utf-8", "surrogatepass").split("\n")))
-        cache.put([(name, key, check_graph(name, triples))])
+        cache.put([(name, key, check_graph(name, triples, local))])
         checked += 1
         clock["graphs"] += time.perf_counter() - start
         if progress:

@@ -296,3 +296,15 @@ def test_cli_validate_and_reference_agree(seed_page, tmp_path):
         outputs.append((result.exit_code, result.stdout))
     assert outputs[0] == outputs[1] == outputs[2]
     assert "0 graph(s)" in CliRunner().invoke(main, ["validate", "--store", str(store)]).stderr  # all checked by the build
+
+
+def test_the_cache_key_is_the_same_in_every_process():
+    """A key that changed with the hash seed would make every `igkg validate` forget the build's checks."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from kg.validate_report import shapes_key; print(shapes_key())"
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2", "3")}
+    assert len(keys) == 1 and len(next(iter(keys))) == 64

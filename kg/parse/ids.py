@@ -64,6 +64,7 @@ def content_key(author_name: str | None, text: str) -> str:
 
 
 def _content_key(author_name: str | None, text: str) -> str:
+    """content_key's work."""
     payload = f"{name_key(author_name)}\n{text_key(text)}".encode()
     return hashlib.sha256(payload).hexdigest()[:16]
 
