@@ -1,4 +1,4 @@
-"""Time the map+store stage alone (caches filled, fresh store, best of N), alternating with another checkout when asked."""
+"""Time the map+store stage alone (caches filled, fresh store, best of N), alternating with another checkout."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def timed(mbox: Path, folder: Path) -> dict:
     from kg.state import BuildState
     from kg.store import QuadStore
 
-    cpu = []  # the process's CPU seconds in map+store (every thread), as noisy machines distort wall times less
+    cpu = []  # CPU seconds of every thread in map+store: a busy machine distorts them less than wall time
     stage = pipeline._Run.map
 
     def counted_map(*args):
@@ -46,18 +46,16 @@ def timed(mbox: Path, folder: Path) -> dict:
         finally:
             cpu.append(sum(os.times()[:2]) - sum(start[:2]))
     pipeline._Run.map = counted_map
-    run = folder / f"run-{os.getpid()}"
+    run = folder / "run"  # removed by the parent once this process, and RocksDB's threads, are gone
     run.mkdir()
-    try:
-        shutil.copy(folder / "state.sqlite", run / "state.sqlite")
-        store, state = QuadStore(run / "store"), BuildState(run / "state.sqlite")
-        result = build([str(mbox)], Settings(quiet=True), store=store, state=state, workers=1, infer=False)
-        quads = len(store)
-        state.close()
-    finally:
-        shutil.rmtree(run)
-    return {"seconds": result.stats.seconds["map+store"], "cpu": cpu[0], "quads": quads, "graphs": result.stats.graphs_written,
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    shutil.copy(folder / "state.sqlite", run / "state.sqlite")
+    store, state = QuadStore(run / "store"), BuildState(run / "state.sqlite")
+    result = build([str(mbox)], Settings(quiet=True), store=store, state=state, workers=1, infer=False)
+    quads = len(store)
+    state.close()
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": result.stats.seconds["map+store"], "cpu": cpu[0], "quads": quads,
+            "graphs": result.stats.graphs_written, "peak_mib": peak_mib}
 
 
 def run_child(code: Path, mode: str, mbox: Path, folder: Path) -> dict:
@@ -65,6 +63,7 @@ def run_child(code: Path, mode: str, mbox: Path, folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     done = subprocess.run([sys.executable, __file__, str(mbox), "--child", mode, "--folder", str(folder)],
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)})
+    shutil.rmtree(folder / "run", ignore_errors=True)
     if done.returncode:
         sys.exit(f"{mode} with {code} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -93,8 +92,8 @@ def main() -> None:
             for name, code in checkouts.items():
                 out = run_child(code, "timed", args.mbox.resolve(), Path(tmp) / name)
                 runs[name].append(out)
-                print(f"{name}: map+store {out['seconds']:.2f} s (CPU {out['cpu']:.2f} s), {out['graphs']} graphs, {out['quads']} quads, "
-                      f"peak RSS {out['peak_mib']:.0f} MiB", flush=True)
+                print(f"{name}: map+store {out['seconds']:.2f} s (CPU {out['cpu']:.2f} s), {out['graphs']} graphs, "
+                      f"{out['quads']} quads, peak RSS {out['peak_mib']:.0f} MiB", flush=True)
     best = {name: min(r["seconds"] for r in rs) for name, rs in runs.items()}
     cpu = {name: min(r["cpu"] for r in rs) for name, rs in runs.items()}
     for name, seconds in best.items():
