@@ -308,3 +308,26 @@ def test_the_cache_key_is_the_same_in_every_process():
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2", "3")}
     assert len(keys) == 1 and len(next(iter(keys))) == 64
+
+
+def test_generated_shape_functions_equal_the_generic_evaluator(seed_build):
+    """kg.validate_codegen's functions are kg.validate_eval.evaluate made fast: same results, node by node."""
+    from kg.validate_codegen import compiled_shapes
+    from kg.validate_eval import evaluate
+    from kg.validate_graphs import Checker
+    from kg.validation import UnionView
+
+    edited = _store(seed_build.graphs)
+    for name, graph in _edits(edited).items():  # a store with a mistake of each kind
+        edited.replace_graph(name, graph)
+    infer_store(edited)
+    union = UnionView(edited._store, next(n for n in edited.graph_names() if n.endswith("/graph/inferred")))
+    checker, compiled, compared = Checker(union.types, union.down), compiled_shapes(), 0
+    for node in sorted({str(q.subject) for q in edited._store.quads_for_pattern(None, None, None, None)}):
+        description = union.description(node)
+        for spec in checker.shapes_for(node, description, union.objects_of(node, {p for s in node_specs()
+                                                                                 for p in s.objects_of})):
+            assert Counter(compiled[spec.shape](node, description, checker.is_a)) == \
+                Counter(evaluate(spec, node, description, checker.is_a)), (spec.shape, node)
+            compared += 1
+    assert compared > 500
