@@ -379,6 +379,16 @@ class _Run:
         known_before = set(writer.known)
         added: list[str] = []  # graphs new to the store: inference need only read them
         bar = _bar(self.settings, "loading", "msg", len(merged))
+
+        def write(iri: str, triples, input_key: str | None) -> None:
+            if writer.put(iri, triples, input_key):
+                if checks is not None:
+                    checks.add(iri, writer.last_digest, triples)
+                if iri not in known_before:
+                    added.append(iri)
+            if self.keep:
+                kept[iri] = triples
+
         try:
             for start in range(0, len(merged), READ_BATCH):
                 todo = []
@@ -393,14 +403,7 @@ class _Run:
                 blobs = self.state.extracted([keys[i] for i, _, _ in todo])
                 for i, iri, input_key in todo:
                     m, loc = merged[i]
-                    triples = builder.build(self.full(m, loc), unpack(blobs[keys[i]]))
-                    if writer.put(iri, triples, input_key):
-                        if checks is not None:
-                            checks.add(iri, writer.last_digest, triples)
-                        if iri not in known_before:
-                            added.append(iri)
-                    if self.keep:
-                        kept[iri] = triples
+                    write(iri, builder.build(self.full(m, loc), unpack(blobs[keys[i]])), input_key)
                     bar.update(1)
         finally:
             bar.close()
@@ -417,13 +420,7 @@ class _Run:
             self.minter, "igkg: " + (", ".join(lists) or "mailing-list archive"), self.sources,
             {"messages": len(merged), "entities": len(resolution.entities)}, newest)
         for iri, graph in fixed.items():
-            if writer.put(iri, graph, kb_input if iri == kb_iri else None):
-                if checks is not None:
-                    checks.add(iri, writer.last_digest, graph)
-                if iri not in known_before:
-                    added.append(iri)
-            if self.keep:
-                kept[iri] = graph
+            write(iri, graph, kb_input if iri == kb_iri else None)
         inferred = self.minter.graph("inferred")
         writer.remove_others(keep=[inferred] if self.infer else [])
         if checks is not None:

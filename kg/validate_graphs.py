@@ -188,8 +188,11 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
     objects_of = targeting_predicates()[1]
     inbound: dict[str, set[str]] = {}
     seeds, shared = [], set(descriptions) - owned
+    foreign: set[str] = set()  # another message's posts (a reply's parent): checked by their own graph
     for t in triples:
         s, p, o = t
+        if prefixes and o[0] == "<" and o not in owned and o.startswith(prefixes):
+            foreign.add(o)
         if p in preds or (p == rules.type_predicate and o in classes):
             if s in owned or o in owned:
                 seeds.append(t)  # what the rules say about owned nodes is checked with them
@@ -203,9 +206,8 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
         else:
             shared.add(s)
     shared.update(o for o in inbound if o not in owned and o[0] != '"')
-    # another message's post (a reply's parent): checked by its own graph, if one describes it
-    foreign = {n for n in shared if prefixes and n.startswith(prefixes)}
-    foreign.update(o for _, _, o in triples if o[0] == "<" and prefixes and o.startswith(prefixes) and o not in owned)
+    if prefixes:
+        foreign.update(n for n in shared if n.startswith(prefixes))
     out = GraphCheck(shared=sorted(shared - foreign), referenced=sorted(foreign),
                      exposed=sorted(s for s in owned if s.startswith(prefixes[1:2])))  # OWNED_KINDS[1]: posts
     deferred: list = []
