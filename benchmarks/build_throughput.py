@@ -48,14 +48,29 @@ class PeakMemory:
 
     def __init__(self):
         self.main = self.total = 0
+        self.samples: list[tuple[float, int, int]] = []  # (seconds since start, main KiB, all KiB)
+        self.started = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         me = os.getpid()
         while not self._stop.wait(0.1):
-            self.main = max(self.main, _rss_kib(me))
-            self.total = max(self.total, sum(_rss_kib(p) for p in _tree(me)))
+            main, total = _rss_kib(me), sum(_rss_kib(p) for p in _tree(me))
+            self.main, self.total = max(self.main, main), max(self.total, total)
+            self.samples.append((time.perf_counter() - self.started, main, total))
+
+    def by_stage(self, seconds: dict[str, float], offset: float) -> dict[str, list[float]]:
+        """Peak MiB (main, all) within each stage; stages ran in `seconds`' order from `offset` on.
+        Stages timed inside another (checks, infer run inside map+store) are left out."""
+        out, at = {}, offset
+        for stage, secs in seconds.items():
+            if stage in ("checks", "infer", "total"):
+                continue
+            inside = [(m, t) for s, m, t in self.samples if at <= s <= at + secs] or [(0, 0)]
+            out[stage] = [max(m for m, _ in inside) / 1024, max(t for _, t in inside) / 1024]
+            at += secs
+        return out
 
     def __enter__(self):
         self._thread.start()
@@ -91,16 +106,23 @@ def igkg_build(mbox: Path, workers: int, folder: Path, infer: bool) -> dict:
 
     store, state = QuadStore(folder / "store"), BuildState(folder / "state.sqlite")
     start = time.perf_counter()
+    seconds_offset = start - PEAK.started if PEAK else 0.0
     result = build([str(mbox)], Settings(quiet=True), store=store, state=state, workers=workers, infer=infer)
     seconds = dict(result.stats.seconds)
     seconds["total"] = time.perf_counter() - start
     state.close()
-    return {"messages": result.counts["messages"], "seconds": seconds,
+    by_stage = PEAK.by_stage(seconds, seconds_offset) if PEAK else {}
+    return {"messages": result.counts["messages"], "seconds": seconds, "peak_by_stage_mib": by_stage,
             "graphs_written": result.stats.graphs_written, "extracted": result.stats.extracted}
 
 
+PEAK: PeakMemory | None = None  # the child's sampler, for peaks per stage
+
+
 def child(args) -> None:
+    global PEAK
     with PeakMemory() as peak:
+        PEAK = peak
         if args.child == "floor":
             out = floor(args.mbox)
         else:

@@ -113,7 +113,13 @@ class GraphWriter:
 
     def put_lines(self, iri: str, lines: list[str], input_key: str | None = None) -> bool:
         """put() for a graph given as sorted N-Triples lines."""
-        digest = self.last_digest = lines_hash(lines)  # what the state records (validation keys on it)
+        digest = lines_hash(lines)  # what the state records (validation keys on it)
+        return self.put_prepared(iri, digest, lambda: nquads(iri, lines), input_key)
+
+    def put_prepared(self, iri: str, digest: str, data, input_key: str | None = None) -> bool:
+        """put() for a graph already hashed (`digest`, see lines_hash) and spelled as N-Quads: `data`
+        is the bytes, or a function making them (called only when the graph changed)."""
+        self.last_digest = digest
         self.produced.add(iri)
         if self.known.get(iri) == digest:
             self.unchanged += 1
@@ -124,7 +130,7 @@ class GraphWriter:
                 if len(self._rekeyed) >= WRITE_BATCH:
                     self._record_rekeyed()
             return False
-        data = nquads(iri, lines)
+        data = data() if callable(data) else data
         self._batch.append((iri, data, digest, input_key))
         self._batch_bytes += len(data)
         if len(self._batch) >= WRITE_BATCH or self._batch_bytes >= WRITE_BYTES:

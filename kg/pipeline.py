@@ -17,6 +17,7 @@ from kg.export import atomic_write
 from kg.identity import Minter, Resolution, person_key, resolve
 from kg.infer import ONTOLOGY_PATH, infer_store, load_ontology
 from kg.kb import kb_files_digest, load_kb
+from kg.map_stage import MapTask, Mapper, context_bytes, map_batch, merged_full, start_worker
 from kg.model import Evidence, ExtractionResult, Mention, Message, Problem, Relation
 from kg.parse.ids import content_key
 from kg.graph_write import GraphWriter, as_graph
@@ -25,7 +26,7 @@ from kg.stages import Slim, extract_batch, extraction_key, parse_batch, parse_sa
 from kg.state import BuildState, unpack
 from kg.store import QuadStore
 from kg.suppression import load_suppression, suppressed_iris
-from kg.terms import RDFLIB_TERMS, NTriplesTerms
+from kg.terms import RDFLIB_TERMS
 from kg.triples import MAPPING_VERSION, MessageGraphBuilder, kb_graph, meta_graph, quoted_in_index
 from kg.vocab import DCAT, DCTERMS, FOAF, IGKG, OA, ORG, PROV, SCHEMA, SIOC, SKOS, VOID
 from kg.validation import BuildChecks
@@ -39,6 +40,7 @@ PREFIXES = {
 }
 PARSE_CHUNK = 32  # raw items per worker task: big enough to amortise pickling, small enough to balance
 EXTRACT_CHUNK = 32
+MAP_CHUNK = 32  # messages per mapping task (~2 MB of N-Quads back)
 READ_BATCH = 500  # cache rows fetched from the state per query
 Located = tuple[Message, tuple[str, int] | None]  # a message and where its full text is cached
 
@@ -285,9 +287,7 @@ class _Run:
         key, index = loc
         if self._full_cache is None or self._full_cache[0] != key:
             self._full_cache = (key, unpack(self.state.full(key)))
-        full = self._full_cache[1][index]
-        return replace(full, id=m.id, parent_id=m.parent_id, archive_url=m.archive_url, subject=m.subject,
-                       list_name=m.list_name, message_id=m.message_id, date=m.date)
+        return merged_full(self._full_cache[1][index], m)
 
     # stage 3: extraction, cached by the final message's content and the extractors' versions
     def extract(self, merged: list[Located]) -> list[str]:
@@ -370,26 +370,46 @@ class _Run:
         resolution, people = self.suppress(resolution, [m for m, _ in merged])
         writer = GraphWriter(self.store, self.state)
         kept: dict[str, Graph] = {}
-        # the store path spells terms as N-Triples text (hashed and bulk-loaded as is); kept graphs are rdflib
-        terms = RDFLIB_TERMS if self.keep else NTriplesTerms()
         quoted_in = quoted_in_index([m for m, _ in merged], self.quote_links)
-        builder = MessageGraphBuilder(self.minter, resolution, kb, quoted_in, terms)
-        # each graph written is checked against the shapes now, while its triples are at hand
+        # each graph written is checked against the shapes as it is mapped, while its triples are at hand
         checks = BuildChecks(self.validation) if self.validation is not None else None
+        if self.keep:  # in memory: rdflib graphs, mapped here
+            mapper, builder = None, MessageGraphBuilder(self.minter, resolution, kb, quoted_in, RDFLIB_TERMS)
+        else:  # the store path: N-Triples text, mapped (and checked) here or in worker processes
+            mapper = Mapper(self.minter, resolution, kb, quoted_in, checks is not None)
+            builder = mapper.builder
         known_before = set(writer.known)
         added: list[str] = []  # graphs new to the store: inference need only read them
         bar = _bar(self.settings, "loading", "msg", len(merged))
+
+        def written(iri: str) -> None:
+            if iri not in known_before:
+                added.append(iri)
 
         def write(iri: str, triples, input_key: str | None) -> None:
             if writer.put(iri, triples, input_key):
                 if checks is not None:
                     checks.add(iri, writer.last_digest, triples)
-                if iri not in known_before:
-                    added.append(iri)
+                written(iri)
             if self.keep:
                 kept[iri] = triples
 
+        def write_mapped(done) -> None:
+            for _, graphs in done:
+                for g in graphs:
+                    if writer.put_prepared(g.iri, g.digest, g.data, g.input_key):
+                        if checks is not None:
+                            checks.add_check(g.iri, g.digest, g.check, g.check_seconds)
+                        written(g.iri)
+                bar.update(len(graphs))
+
+        # two or more workers map in parallel; each gets the mapping context once, when it starts
+        pool = Workers(self.workers.n, initializer=start_worker, initargs=(
+            context_bytes(self.minter, resolution, quoted_in, checks is not None),)) \
+            if mapper is not None and self.workers.n > 1 else None
         try:
+            if pool is not None:
+                pool.__enter__()
             for start in range(0, len(merged), READ_BATCH):
                 todo = []
                 for i in range(start, min(start + READ_BATCH, len(merged))):
@@ -401,11 +421,26 @@ class _Run:
                         todo.append((i, iri, input_key))
                 bar.update(min(READ_BATCH, len(merged) - start) - len(todo))
                 blobs = self.state.extracted([keys[i] for i, _, _ in todo])
+                if pool is not None:
+                    for j in range(0, len(todo), MAP_CHUNK):
+                        tasks = [MapTask(iri, input_key, merged[i][0], *merged[i][1], blobs[keys[i]])
+                                 for i, iri, input_key in todo[j:j + MAP_CHUNK]]
+                        fulls = {t.full_key: self.state.full(t.full_key) for t in tasks}
+                        write_mapped(pool.submit(map_batch, tasks, fulls, tag="map"))
+                    continue
                 for i, iri, input_key in todo:
                     m, loc = merged[i]
-                    write(iri, builder.build(self.full(m, loc), unpack(blobs[keys[i]])), input_key)
-                    bar.update(1)
+                    message, result = self.full(m, loc), unpack(blobs[keys[i]])
+                    if mapper is None:
+                        write(iri, builder.build(message, result), input_key)
+                        bar.update(1)
+                    else:
+                        write_mapped([(None, [mapper.map(iri, input_key, message, result)])])
+            if pool is not None:
+                write_mapped(pool.drain())
         finally:
+            if pool is not None:
+                pool.__exit__(None, None, None)
             bar.close()
         lists = sorted({m.list_name for m, _ in merged if m.list_name})
         newest = max((m.date for m, _ in merged if m.date is not None and m.date.tzinfo is not None), default=None)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from kg.infer import INFERRED_GRAPH_SUFFIX
 from kg.validate import ValidationResult
 from kg.validate_eval import RDF_TYPE, Description, targeting_predicates
-from kg.validate_graphs import Checker, check_graph, describe, owned_prefixes, parse_lines, rows, subclass_index
+from kg.validate_graphs import Checker, GraphCheck, check_graph, describe, owned_prefixes, parse_lines, rows, subclass_index
 from kg.validate_report import StoreReport, shapes_key
 from kg.validation_cache import ValidationCache, value_term
 
@@ -90,10 +90,15 @@ class BuildChecks:
     def add(self, iri: str, digest: str, triples) -> None:
         """Check graph `iri` (N-Triples term triples) whose content hash the build records as `digest`."""
         start = time.perf_counter()
-        self._batch.append((iri, "s:" + digest, check_graph(iri, text_triples(triples), self.checker)))
+        self.add_check(iri, digest, check_graph(iri, text_triples(triples), self.checker))
+        self.seconds += time.perf_counter() - start
+
+    def add_check(self, iri: str, digest: str, check: GraphCheck, seconds: float = 0.0) -> None:
+        """Record the check of graph `iri` made elsewhere (kg.map_stage), which took `seconds`."""
+        self.seconds += seconds
+        self._batch.append((iri, "s:" + digest, check))
         if len(self._batch) >= self.BATCH:
             self.flush()
-        self.seconds += time.perf_counter() - start
 
     def flush(self) -> None:
         """Store the checks made so far."""

@@ -19,8 +19,9 @@ class Workers:
     """Runs tasks in `n` processes (or inline when n <= 1). Memory stays flat: submit() blocks, by
     handing back finished results, once `window` tasks are outstanding."""
 
-    def __init__(self, n: int, window_per_worker: int = 3):
+    def __init__(self, n: int, window_per_worker: int = 3, initializer: Callable | None = None, initargs: tuple = ()):
         self.n = max(1, n)
+        self._init = (initializer, initargs)  # run once in each worker (inline: not at all)
         self.window = self.n * window_per_worker
         self._pool = None
         self._pending: deque = deque()
@@ -31,7 +32,7 @@ class Workers:
             # this one (which may hold threads, an open store and sockets).
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["kg.stages", "kg.warm"])  # warm: KB + gazetteer once, not per worker
-            self._pool = ctx.Pool(self.n)
+            self._pool = ctx.Pool(self.n, *self._init)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -14,6 +14,7 @@ from kg.pipeline import build
 from kg.state import BuildState
 from kg.store import QuadStore
 from kg.triples import MessageGraphBuilder
+from kg.validation_cache import ValidationCache
 
 SETTINGS = Settings(quiet=True)
 
@@ -25,19 +26,32 @@ def mbox(tmp_path_factory):
     return path
 
 
-def _store_build(mbox, folder, workers: int):
+def _store_build(mbox, folder, workers: int, checks: ValidationCache | None = None):
     store, state = QuadStore(folder / "store"), BuildState(folder / "state.sqlite")
     try:
-        result = build([str(mbox)], SETTINGS, store=store, state=state, workers=workers, infer=False)
+        result = build([str(mbox)], SETTINGS, store=store, state=state, workers=workers, infer=False,
+                       validation=checks)
         return result, sorted(repr(q) for q in store.quads()), state.graph_hashes()
     finally:
         state.close()
 
 
-def test_one_and_two_workers_store_the_same_quads_and_hashes(mbox, tmp_path):
-    _, quads1, hashes1 = _store_build(mbox, tmp_path / "one", 1)
-    _, quads2, hashes2 = _store_build(mbox, tmp_path / "two", 2)
+def _checks(cache: ValidationCache) -> tuple[list, list]:
+    """The build's per-graph checks as stored: (graph, content key, what it left to the union), result rows."""
+    db = cache._db
+    return (db.execute("SELECT iri, key, spec FROM graphs ORDER BY iri").fetchall(),
+            db.execute("SELECT iri, row FROM graph_results ORDER BY iri, row").fetchall())
+
+
+def test_one_and_two_workers_store_the_same_quads_hashes_and_checks(mbox, tmp_path):
+    # two workers map and check the graphs in worker processes; one worker does both in this one
+    one, two = ValidationCache(tmp_path / "one.sqlite"), ValidationCache(tmp_path / "two.sqlite")
+    first, quads1, hashes1 = _store_build(mbox, tmp_path / "one", 1, one)
+    second, quads2, hashes2 = _store_build(mbox, tmp_path / "two", 2, two)
     assert quads1 == quads2 and hashes1 == hashes2
+    specs, rows = _checks(one)
+    assert len(specs) == first.stats.graphs_written > 40 and _checks(two) == (specs, rows)
+    assert first.stats.seconds["checks"] > 0 and second.stats.seconds["checks"] > 0
 
 
 def test_store_path_and_in_memory_path_map_the_same_triples(mbox, tmp_path):

@@ -1,0 +1,100 @@
+"""Mapping messages to graphs in worker processes: each graph's sorted N-Triples hash, N-Quads bytes and shape check."""
+
+from __future__ import annotations
+
+import pickle
+import time
+from dataclasses import dataclass, replace
+
+from kg.graph_write import lines_hash, ntriples_lines
+from kg.identity import Minter, Resolution
+from kg.model import Message
+from kg.state import unpack
+from kg.store import nquads
+from kg.terms import NTriplesTerms
+from kg.triples import MessageGraphBuilder
+from kg.validate_graphs import Checker, GraphCheck, check_graph
+
+
+@dataclass(frozen=True)
+class MappedGraph:
+    """One message's graph, ready for GraphWriter.put_mapped: nothing of it is mapped or checked in the main process."""
+
+    iri: str
+    input_key: str
+    digest: str  # sha256 of the sorted N-Triples lines (what the state records)
+    data: bytes  # the graph as N-Quads
+    check: GraphCheck | None  # the graph's own shape check, when the build validates
+    check_seconds: float  # what the check cost (it runs wherever the graph is mapped)
+
+
+@dataclass(frozen=True)
+class MapTask:
+    """One message to map: its merged (text-free) record, where its full copy is, and its extraction."""
+
+    iri: str
+    input_key: str
+    message: Message  # as merged: id, parent, list... (no text)
+    full_key: str  # the parse-cache key whose full blob holds the message's text
+    index: int  # its position in that blob
+    extraction: bytes  # the packed ExtractionResult
+
+
+def merged_full(full: Message, merged: Message) -> Message:
+    """The full copy of a message with the fields merging settled (kg.pipeline.merge_located)."""
+    return replace(full, id=merged.id, parent_id=merged.parent_id, archive_url=merged.archive_url,
+                   subject=merged.subject, list_name=merged.list_name, message_id=merged.message_id,
+                   date=merged.date)
+
+
+class Mapper:
+    """The mapping of one build: the graph builder and, when the build validates, the shape checker."""
+
+    def __init__(self, minter: Minter, resolution: Resolution, kb, quoted_in: dict[str, list[str]], check: bool):
+        self.builder = MessageGraphBuilder(minter, resolution, kb, quoted_in, NTriplesTerms())
+        self.checker = Checker() if check else None
+
+    def map(self, iri: str, input_key: str, message: Message, result) -> MappedGraph:
+        """The graph of `message` given its extraction `result`."""
+        triples = self.builder.build(message, result)
+        lines = ntriples_lines(triples)
+        check, start = None, time.perf_counter()
+        if self.checker is not None:
+            check = check_graph(iri, list(triples), self.checker)
+        return MappedGraph(iri, input_key, lines_hash(lines), nquads(iri, lines), check, time.perf_counter() - start)
+
+
+# --- in a worker process -----------------------------------------------------------------------------
+_MAPPER: Mapper | None = None
+
+
+def start_worker(context: bytes) -> None:
+    """Pool initializer: the build's mapping context (pickled by the main process, sent through the
+    pool's pipe, never written to disk: it holds the person-key secret) becomes this worker's Mapper."""
+    from kg.kb import load_kb
+
+    global _MAPPER
+    minter, resolution, quoted_in, check = pickle.loads(context)  # noqa: S301 - our own main process's bytes
+    _MAPPER = Mapper(minter, resolution, load_kb(), quoted_in, check)
+
+
+def context_bytes(minter: Minter, resolution: Resolution, quoted_in: dict[str, list[str]], check: bool) -> bytes:
+    """What start_worker needs, pickled once for every worker."""
+    return pickle.dumps((minter, resolution, quoted_in, check), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def map_batch(tasks: list[MapTask], blobs: dict[str, bytes]) -> list[MappedGraph]:
+    """The graphs of `tasks`; `blobs`: the full parse blobs they point into, by parse-cache key."""
+    assert _MAPPER is not None, "map_batch runs in a worker started with start_worker"
+    fulls: dict[str, list[Message]] = {}
+    out = []
+    for task in tasks:
+        full = fulls.get(task.full_key)
+        if full is None:
+            full = fulls[task.full_key] = unpack(blobs[task.full_key])
+        message = merged_full(full[task.index], task.message)
+        out.append(_MAPPER.map(task.iri, task.input_key, message, unpack(task.extraction)))
+    return out
+
+
+__all__ = ["MapTask", "MappedGraph", "Mapper", "context_bytes", "map_batch", "merged_full", "start_worker"]
