@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from kg.graph_write import lines_hash, ntriples_lines
 from kg.identity import Minter, Resolution
+from kg.infer_local import graph_consequences
 from kg.model import Message
 from kg.state import unpack
 from kg.store import nquads
@@ -26,6 +27,8 @@ class MappedGraph:
     data: bytes  # the graph as N-Quads
     check: GraphCheck | None  # the graph's own shape check, when the build validates
     check_seconds: float  # what the check cost (it runs wherever the graph is mapped)
+    inferred: tuple[str, ...]  # N-Triples lines the rules derive from this graph alone (kg.infer_local)
+    infer_seconds: float
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,11 @@ def merged_full(full: Message, merged: Message) -> Message:
 class Mapper:
     """The mapping of one build: the graph builder and, when the build validates, the shape checker."""
 
-    def __init__(self, minter: Minter, resolution: Resolution, kb, quoted_in: dict[str, list[str]], check: bool):
+    def __init__(self, minter: Minter, resolution: Resolution, kb, quoted_in: dict[str, list[str]], check: bool,
+                 infer: bool):
         self.builder = MessageGraphBuilder(minter, resolution, kb, quoted_in, NTriplesTerms())
         self.checker = Checker() if check else None
+        self.infer = infer
 
     def map(self, iri: str, input_key: str, message: Message, result) -> MappedGraph:
         """The graph of `message` given its extraction `result`."""
@@ -61,7 +66,10 @@ class Mapper:
         check, start = None, time.perf_counter()
         if self.checker is not None:
             check = check_graph(iri, list(triples), self.checker)
-        return MappedGraph(iri, input_key, lines_hash(lines), nquads(iri, lines), check, time.perf_counter() - start)
+        check_seconds, start = time.perf_counter() - start, time.perf_counter()
+        inferred = tuple(f"{s} {p} {o} ." for s, p, o in graph_consequences(triples)) if self.infer else ()
+        return MappedGraph(iri, input_key, lines_hash(lines), nquads(iri, lines), check, check_seconds,
+                           inferred, time.perf_counter() - start)
 
 
 # --- in a worker process -----------------------------------------------------------------------------
@@ -74,13 +82,14 @@ def start_worker(context: bytes) -> None:
     from kg.kb import load_kb
 
     global _MAPPER
-    minter, resolution, quoted_in, check = pickle.loads(context)  # noqa: S301 - our own main process's bytes
-    _MAPPER = Mapper(minter, resolution, load_kb(), quoted_in, check)
+    minter, resolution, quoted_in, check, infer = pickle.loads(context)  # noqa: S301 - our own main process's bytes
+    _MAPPER = Mapper(minter, resolution, load_kb(), quoted_in, check, infer)
 
 
-def context_bytes(minter: Minter, resolution: Resolution, quoted_in: dict[str, list[str]], check: bool) -> bytes:
+def context_bytes(minter: Minter, resolution: Resolution, quoted_in: dict[str, list[str]], check: bool,
+                  infer: bool) -> bytes:
     """What start_worker needs, pickled once for every worker."""
-    return pickle.dumps((minter, resolution, quoted_in, check), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((minter, resolution, quoted_in, check, infer), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def map_batch(tasks: list[MapTask], blobs: dict[str, bytes]) -> list[MappedGraph]:

@@ -16,6 +16,7 @@ from kg.errors import SourceError
 from kg.export import atomic_write
 from kg.identity import Minter, Resolution, person_key, resolve
 from kg.infer import ONTOLOGY_PATH, infer_store, load_ontology
+from kg.infer_local import BuildInference, graph_consequences
 from kg.kb import kb_files_digest, load_kb
 from kg.map_stage import MapTask, Mapper, context_bytes, map_batch, merged_full, start_worker
 from kg.model import Evidence, ExtractionResult, Mention, Message, Problem, Relation
@@ -29,7 +30,7 @@ from kg.suppression import load_suppression, suppressed_iris
 from kg.terms import RDFLIB_TERMS
 from kg.triples import MAPPING_VERSION, MessageGraphBuilder, kb_graph, meta_graph, quoted_in_index
 from kg.vocab import DCAT, DCTERMS, FOAF, IGKG, OA, ORG, PROV, SCHEMA, SIOC, SKOS, VOID
-from kg.validation import BuildChecks
+from kg.validation import BuildChecks, text_triples
 from kg.validation_cache import ValidationCache
 from kg.workers import Workers
 
@@ -376,36 +377,42 @@ class _Run:
         if self.keep:  # in memory: rdflib graphs, mapped here
             mapper, builder = None, MessageGraphBuilder(self.minter, resolution, kb, quoted_in, RDFLIB_TERMS)
         else:  # the store path: N-Triples text, mapped (and checked) here or in worker processes
-            mapper = Mapper(self.minter, resolution, kb, quoted_in, checks is not None)
+            mapper = Mapper(self.minter, resolution, kb, quoted_in, checks is not None, self.infer)
             builder = mapper.builder
         known_before = set(writer.known)
-        added: list[str] = []  # graphs new to the store: inference need only read them
+        inferred = self.minter.graph("inferred")
+        # on the store path each graph's own consequences are derived as it is mapped (kg.infer_local)
+        inference = BuildInference(self.store, self.state, inferred, known_before) \
+            if self.infer and mapper is not None else None
+        infer_seconds = 0.0
         bar = _bar(self.settings, "loading", "msg", len(merged))
-
-        def written(iri: str) -> None:
-            if iri not in known_before:
-                added.append(iri)
 
         def write(iri: str, triples, input_key: str | None) -> None:
             if writer.put(iri, triples, input_key):
+                text = text_triples(triples) if inference is not None or checks is not None else []
                 if checks is not None:
-                    checks.add(iri, writer.last_digest, triples)
-                written(iri)
+                    checks.add(iri, writer.last_digest, text)
+                if inference is not None:
+                    inference.written(writer.last_digest, (f"{s} {p} {o} ." for s, p, o in graph_consequences(set(text))),
+                                      iri not in known_before)
             if self.keep:
                 kept[iri] = triples
 
         def write_mapped(done) -> None:
+            nonlocal infer_seconds
             for _, graphs in done:
                 for g in graphs:
                     if writer.put_prepared(g.iri, g.digest, g.data, g.input_key):
                         if checks is not None:
                             checks.add_check(g.iri, g.digest, g.check, g.check_seconds)
-                        written(g.iri)
+                        if inference is not None:
+                            inference.written(g.digest, g.inferred, g.iri not in known_before)
+                    infer_seconds += g.infer_seconds
                 bar.update(len(graphs))
 
         # two or more workers map in parallel; each gets the mapping context once, when it starts
         pool = Workers(self.workers.n, initializer=start_worker, initargs=(
-            context_bytes(self.minter, resolution, quoted_in, checks is not None),)) \
+            context_bytes(self.minter, resolution, quoted_in, checks is not None, self.infer),)) \
             if mapper is not None and self.workers.n > 1 else None
         try:
             if pool is not None:
@@ -456,20 +463,19 @@ class _Run:
             {"messages": len(merged), "entities": len(resolution.entities)}, newest)
         for iri, graph in fixed.items():
             write(iri, graph, kb_input if iri == kb_iri else None)
-        inferred = self.minter.graph("inferred")
         writer.remove_others(keep=[inferred] if self.infer else [])
         if checks is not None:
             checks.flush()
             self.stats.seconds["checks"] = checks.seconds
-        if self.infer and (writer.written or writer.removed or inferred not in writer.known):
-            # only new graphs and nothing removed or replaced: what they add is all that changes
-            only_added = not writer.removed and len(added) == writer.written and inferred in writer.known
-            self.state.forget_graphs([inferred])
-            start = time.perf_counter()
-            infer_store(self.store, inferred, added=added if only_added else None)
-            self.stats.seconds["infer"] = time.perf_counter() - start
-            self.state.record_graphs([(inferred, "computed")])
+        start = time.perf_counter()
+        if inference is not None:
+            self.stats.inferred = inference.finish(bool(writer.written or writer.removed), bool(writer.removed))
+        elif self.infer:  # in memory: the whole (small) dataset at once
+            infer_store(self.store, inferred)
             self.stats.inferred = True
+        if self.stats.inferred:
+            # the rules' CPU time: in the workers (per graph) and here (what needs the union)
+            self.stats.seconds["infer"] = infer_seconds + time.perf_counter() - start
         self.store.flush()
         if self.keep and self.infer:
             kept[inferred] = as_graph((s, p, o) for s, p, o, _ in self.store.to_dataset([inferred]).quads())

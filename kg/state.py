@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS graphs (iri TEXT PRIMARY KEY, hash TEXT NOT NULL);
 -- what each stored graph was mapped from (a hash of its message's extraction and resolution):
 -- an unchanged input is not mapped again. A table of its own, so older state files still open.
 CREATE TABLE IF NOT EXISTS graph_inputs (iri TEXT PRIMARY KEY, key TEXT NOT NULL);
+-- what each graph content implies on its own under the ontology's rules (kg.infer_local), by content
+-- hash: the inferred graph is re-assembled from these rows instead of re-reading the store
+CREATE TABLE IF NOT EXISTS consequences (hash TEXT PRIMARY KEY, lines BLOB NOT NULL);
 """
 
 
@@ -153,6 +156,38 @@ class BuildState:
             self._db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)", (r[:2] for r in rows))
             self._db.executemany("INSERT OR REPLACE INTO graph_inputs VALUES (?, ?)",
                                  (r[::2] for r in rows if len(r) > 2 and r[2] is not None))
+
+    # --- each graph's own consequences (kg.infer_local) ---------------------------------------------
+    def consequence_rules(self, key: str) -> None:
+        """Forget every stored consequence when the rules (`key`) changed."""
+        found = self._db.execute("SELECT value FROM meta WHERE key='consequence_rules'").fetchone()
+        if found is None or found[0] != key:
+            with self._tx():
+                self._db.execute("DELETE FROM consequences")
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('consequence_rules', ?)", (key,))
+
+    def put_consequences(self, rows: Iterable[tuple[str, list[str]]]) -> None:
+        """(graph content hash, N-Triples lines it implies) rows."""
+        with self._tx():
+            self._db.executemany("INSERT OR REPLACE INTO consequences VALUES (?, ?)",
+                                 ((h, zlib.compress("\n".join(lines).encode("utf-8", "surrogatepass"), 1))
+                                  for h, lines in rows))
+
+    def consequences(self, hashes: list[str]) -> dict[str, list[str]]:
+        """The stored lines of graph contents `hashes` (those never stored are absent)."""
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for h, blob in self._db.execute(f"SELECT hash, lines FROM consequences WHERE hash IN ({marks})", chunk):
+                text = zlib.decompress(blob).decode("utf-8", "surrogatepass")
+                out[h] = text.split("\n") if text else []
+        return out
+
+    def prune_consequences(self) -> None:
+        """Drop the rows of graph contents the store no longer holds."""
+        with self._tx():
+            self._db.execute("DELETE FROM consequences WHERE hash NOT IN (SELECT hash FROM graphs)")
 
     def _tx(self):
         return _Transaction(self._db)

@@ -1,0 +1,178 @@
+"""Inference at build time: each graph's own OWL RL consequences as it is mapped, then what only the union decides."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import pyoxigraph as ox
+
+from kg.infer import ONTOLOGY_PATH, _ox_rules, default_rules
+from kg.infer_rules import Rules, derive
+from kg.store import nquads
+
+Triple = tuple[str, str, str]  # N-Triples term texts, as kg.terms.NTriplesTerms spells them
+CONSEQUENCES_VERSION = "1"  # bump when graph_consequences changes what it returns for the same rules
+
+
+@functools.lru_cache(maxsize=1)
+def rules_key() -> str:
+    """What stored consequences were computed with: this code's version and the ontology file's bytes."""
+    return CONSEQUENCES_VERSION + ":" + hashlib.sha256(ONTOLOGY_PATH.read_bytes()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def text_rules() -> Rules:
+    """The ontology's rules over N-Triples term texts ("<iri>")."""
+    return default_rules().mapped(lambda t: f"<{t}>")
+
+
+def graph_consequences(triples: set[Triple]) -> list[Triple]:
+    """What the rules derive from one graph's own triples that the graph does not state.
+
+    Every rule but prp-trp has one premise, so the union of these over all graphs is everything the
+    data implies, except transitive chains across graphs and what another graph states outright:
+    finish_inferred settles both against the store.
+    """
+    rules = text_rules()
+    preds, classes = rules.triggers()
+    kind = rules.type_predicate
+    seeds = [t for t in triples if t[1] in preds or (t[1] == kind and t[2] in classes)]
+    if not seeds:
+        return []
+    # transitive properties trigger rules, so their edges in this graph are among the seeds
+    return derive(seeds, rules, triples.__contains__, lambda t: t[0] == '"',
+                  lambda p: [(s, o) for s, q, o in seeds if q == p])
+
+
+@functools.lru_cache(maxsize=1)
+def _derivable() -> tuple[tuple[ox.NamedNode, ox.NamedNode | None], ...]:
+    """(predicate, class or None) of every kind of triple a rule can derive."""
+    rules = _ox_rules()
+    preds = {p for ps in (*rules.superproperties.values(), *rules.inverses.values()) for p in ps}
+    classes = {c for cs in (*rules.superclasses.values(), *rules.domains.values(), *rules.ranges.values()) for c in cs}
+    return tuple(sorted([(p, None) for p in preds | rules.symmetric | rules.transitive]
+                        + [(rules.type_predicate, c) for c in classes], key=str))
+
+
+def finish_inferred(store, target: str) -> None:
+    """Complete an inferred graph that holds every graph's own consequences (graph_consequences):
+    drop those that some data graph states, then add the transitive chains that span graphs and
+    what follows from them. The result equals kg.infer.infer_store's full run.
+
+    Only kinds of triple (predicate, class) that the data states at all are looked up one by one.
+    """
+    raw: ox.Store = store._store
+    graph = ox.NamedNode(target)
+    for pattern in _derivable():
+        if all(q.graph_name == graph for q in raw.quads_for_pattern(None, *pattern, None)):
+            continue  # the data states nothing of this kind: nothing inferred of it is stated
+        stated = [q for q in raw.quads_for_pattern(None, *pattern, graph)
+                  if any(d.graph_name != graph for d in raw.quads_for_pattern(q.subject, q.predicate, q.object, None))]
+        for quad in stated:
+            raw.remove(quad)
+    rules = _ox_rules()
+    if not rules.transitive:
+        return
+    # no seeds: derive only closes the transitive properties over every graph's edges (the inferred
+    # graph's too) and follows what the new links imply; a triple anywhere in the store is known
+    added = derive([], rules, lambda t: next(raw.quads_for_pattern(*t, None), None) is not None,
+                   lambda t: isinstance(t, ox.Literal),
+                   lambda p: ((q.subject, q.object) for q in raw.quads_for_pattern(None, p, None, None)))
+    raw.extend(ox.Quad(s, p, o, graph) for s, p, o in added)
+
+
+
+
+class BuildInference:
+    """The inferred graph of one build into a store, from each written graph's own consequences.
+
+    A build that only adds graphs (a first build, a month whose messages touch no earlier graph)
+    loads the new graphs' consequences into the inferred graph; any other build re-assembles it
+    from every graph's consequences, kept in the state by content hash (a graph is read back only
+    when its row is missing: a state from an older igkg, or a changed ontology). Either way
+    finish_inferred then settles what needs the union. The state forgets the inferred graph when
+    the build starts, so a build killed anywhere leaves it unrecorded and the next run re-assembles it.
+    """
+
+    FLUSH = 50_000  # distinct consequence lines per load into the store
+    ROWS = 1024  # consequence rows per state transaction
+
+    def __init__(self, store, state, target: str, known_before: set[str]):
+        self.store, self.state, self.target = store, state, target
+        self.was_known = target in known_before
+        # onto an empty store or a complete inferred graph, adding graphs only adds consequences
+        self.additive = self.was_known or not (known_before - {target})
+        state.consequence_rules(rules_key())
+        state.forget_graphs([target])
+        if not self.was_known:
+            store.remove_graph(target)  # what a killed run may have left
+        self._lines: set[str] = set()
+        self._rows: list[tuple[str, list[str]]] = []
+
+    def written(self, digest: str, lines, new: bool) -> None:
+        """A graph was written with content hash `digest`, implying `lines` (N-Triples) on its own;
+        `new` when the store did not hold that graph before."""
+        lines = list(lines)
+        self._rows.append((digest, lines))
+        if len(self._rows) >= self.ROWS:
+            self._put_rows()
+        if not new:
+            self.additive, self._lines = False, set()  # what the old version implied may be gone
+        elif self.additive:
+            self._lines.update(lines)
+            if len(self._lines) >= self.FLUSH:
+                self._load()
+
+    def finish(self, changed: bool, removed: bool) -> bool:
+        """Complete the inferred graph after every write; True when it had to be computed (anything
+        `changed`, or it was missing)."""
+        self._put_rows()
+        if not changed and self.was_known:
+            self.state.record_graphs([(self.target, "computed")])
+            return False
+        if self.additive and not removed:
+            self._load()
+        else:
+            self._reassemble()
+        finish_inferred(self.store, self.target)
+        self.state.record_graphs([(self.target, "computed")])
+        self.state.prune_consequences()
+        return True
+
+    def _reassemble(self) -> None:
+        self._lines = set()
+        self.store.remove_graph(self.target)
+        graphs = sorted((iri, h) for iri, h in self.state.graph_hashes().items() if iri != self.target)
+        for start in range(0, len(graphs), 500):
+            chunk = graphs[start:start + 500]
+            rows = self.state.consequences([h for _, h in chunk])
+            missing = []
+            for iri, digest in chunk:
+                lines = rows.get(digest)
+                if lines is None:
+                    lines = [f"{s} {p} {o} ." for s, p, o in graph_consequences(self._read(iri))]
+                    missing.append((digest, lines))
+                self._lines.update(lines)
+            if missing:
+                self.state.put_consequences(missing)
+            if len(self._lines) >= self.FLUSH:
+                self._load()
+        self._load()
+
+    def _read(self, iri: str) -> set[Triple]:
+        quads = self.store._store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+        return {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
+
+    def _put_rows(self) -> None:
+        if self._rows:
+            self.state.put_consequences(self._rows)
+            self._rows = []
+
+    def _load(self) -> None:
+        if self._lines:
+            self.store.load_graphs([], nquads(self.target, sorted(self._lines)))
+        self._lines = set()
+
+
+__all__ = ["BuildInference", "finish_inferred", "graph_consequences", "rules_key", "text_rules"]
