@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -410,13 +411,13 @@ class _Run:
                     infer_seconds += g.infer_seconds
                 bar.update(len(graphs))
 
-        # two or more workers map in parallel; each gets the mapping context once, when it starts
-        pool = Workers(self.workers.n, initializer=start_worker, initargs=(
-            context_bytes(self.minter, resolution, quoted_in, checks is not None, self.infer),)) \
-            if mapper is not None and self.workers.n > 1 else None
-        try:
-            if pool is not None:
-                pool.__enter__()
+        with contextlib.ExitStack() as cleanup:
+            cleanup.callback(bar.close)
+            pool = None
+            if mapper is not None and self.workers.n > 1:
+                # two or more workers map in parallel; each gets the mapping context once, when it starts
+                pool = cleanup.enter_context(Workers(self.workers.n, initializer=start_worker, initargs=(
+                    context_bytes(self.minter, resolution, quoted_in, checks is not None, self.infer),)))
             for start in range(0, len(merged), READ_BATCH):
                 todo = []
                 for i in range(start, min(start + READ_BATCH, len(merged))):
@@ -445,10 +446,6 @@ class _Run:
                         write_mapped([(None, [mapper.map(iri, input_key, message, result)])])
             if pool is not None:
                 write_mapped(pool.drain())
-        finally:
-            if pool is not None:
-                pool.__exit__(None, None, None)
-            bar.close()
         lists = sorted({m.list_name for m, _ in merged if m.list_name})
         newest = max((m.date for m, _ in merged if m.date is not None and m.date.tzinfo is not None), default=None)
         kb_iri = self.minter.graph("kb")
