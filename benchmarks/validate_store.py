@@ -10,6 +10,7 @@ exists; the build checks each graph as it writes it), then times, each in this p
   settle     kg.validation.validate on those checks: shared nodes, class tests, from the union;
 then adds the last month with the real incremental build and times the same steps for it
 (incremental inference, the new graphs' checks, validate). Peak RSS is the process's.
+--results FILE writes both validations' result rows (JSON), to compare two versions of the code.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import json
 import resource
 import time
+from dataclasses import astuple
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -76,6 +78,7 @@ def main() -> None:
     parser.add_argument("--months-dir", type=Path, required=True, help="one mbox per month, oldest first by name")
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--results", type=Path, help="write the result rows of both validations here (JSON)")
     args = parser.parse_args()
     from kg.infer import infer_store
     from kg.store import QuadStore
@@ -107,6 +110,7 @@ def main() -> None:
     report = validate(store, cache, keys=keys)
     row["full_settle_s"] = time.perf_counter() - start
     row["full_settle_phases"] = report.seconds
+    row["full_shared_nodes"] = report.cross_nodes
     row["full_results"], row["full_violations"] = len(report.results), len(report.violations)
     row["full_validation_s"] = checked["checks_s"] + row["full_settle_s"]
     row["peak_mb_after_full"] = _peak_mb()
@@ -117,16 +121,22 @@ def main() -> None:
     store = QuadStore(args.work / "store")
     state = BuildState(args.work / "store.state.sqlite")
     build_cache = ValidationCache(args.work / "store.validation.sqlite")
+    row["month_graphs_unsettled"] = len(build_cache.unsettled())  # new or rewritten by the month's build
     start = time.perf_counter()
     again = validate(store, build_cache, keys=state.graph_hashes())
     row["month_settle_s"] = time.perf_counter() - start
     row["month_checks_s"] = row["add_month"]["stages"].get("checks", 0.0)
     row["month_validation_s"] = row["month_checks_s"] + row["month_settle_s"]
     row["month_graphs_read_back"] = again.graphs_validated
+    row["month_settle_phases"] = again.seconds
+    row["month_shared_nodes"] = again.cross_nodes
     row["revalidate_ratio"] = row["month_validation_s"] / row["full_validation_s"]
     row["month_infer_s"] = row["add_month"]["stages"].get("infer", 0.0)
     row["peak_mb"] = _peak_mb()
     print(json.dumps(row, default=str, indent=1))
+    if args.results:
+        args.results.write_text(json.dumps({"full": [astuple(r) for r in report.results],
+                                            "month": [astuple(r) for r in again.results]}))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.validate_graphs import GraphCheck
@@ -20,7 +21,13 @@ CREATE INDEX IF NOT EXISTS deferred_values_iri ON deferred_values (iri);
 CREATE TABLE IF NOT EXISTS shared_results (node TEXT PRIMARY KEY, rows TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stale (node TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS node_types (node TEXT PRIMARY KEY, types TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shared_state (node TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shared_deps (value TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (value, node));
+CREATE INDEX IF NOT EXISTS shared_deps_node ON shared_deps (node);
 """
+# Bumped when what is kept about shared nodes changes: a cache of another format settles them all again.
+SHARED_FORMAT = "2"
+_SHARED_TABLES = ("shared_results", "stale", "node_types", "shared_state", "shared_deps")
 
 
 class ValidationCache:
@@ -29,6 +36,9 @@ class ValidationCache:
     Each graph row keeps its content key and its check; `settled` is 0 until `igkg validate` has
     resolved what the check left to the union (class tests, shared nodes, replied-to posts).
     Shared nodes of a graph version that was replaced or removed are kept in `stale` until checked.
+    Each checked shared node also keeps its state (types, targeting predicates: which shapes it gets)
+    and the values whose types its class tests read (`shared_deps`), so that a later run can patch
+    its results from what new graphs add instead of reading its whole description again.
     """
 
     def __init__(self, path: str | Path | None = None):
@@ -37,6 +47,18 @@ class ValidationCache:
         self._db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction: the connection autocommits (isolation_level=None), so without it every
+        statement would be a commit of its own (seconds for the tens of thousands a full run writes)."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the database."""
@@ -47,8 +69,8 @@ class ValidationCache:
         row = self._db.execute("SELECT v FROM meta WHERE k='key'").fetchone()
         if row and row[0] == key:
             return True
-        with self._db:
-            for table in ("graphs", "graph_results", "deferred_values", "shared_results", "stale", "node_types"):
+        with self._transaction():
+            for table in ("graphs", "graph_results", "deferred_values", *_SHARED_TABLES):
                 self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (key,))
         return False
@@ -59,7 +81,7 @@ class ValidationCache:
 
     def put(self, entries: Iterable[tuple[str, str, GraphCheck]]) -> None:
         """Store new checks (graph IRI, content key, check), unsettled; the old versions' shared nodes go stale."""
-        with self._db:
+        with self._transaction():
             for iri, key, check in entries:
                 self._forget(iri)
                 spec = {"shared": check.shared, "referenced": check.referenced, "deferred": check.deferred,
@@ -72,7 +94,7 @@ class ValidationCache:
 
     def remove(self, iris: Iterable[str]) -> None:
         """Forget graphs that left the store (their shared nodes go stale)."""
-        with self._db:
+        with self._transaction():
             for iri in iris:
                 self._forget(iri)
 
@@ -107,6 +129,11 @@ class ValidationCache:
             found.update(r[0] for r in self._db.execute("SELECT iri FROM deferred_values WHERE value=?", (v,)))
         return found
 
+    def deferred_among(self, nodes: Iterable[str]) -> set[str]:
+        """Those of `nodes` some graph's class test waits on."""
+        return {n for n in nodes
+                if self._db.execute("SELECT 1 FROM deferred_values WHERE value=? LIMIT 1", (n,)).fetchone()}
+
     def deferred_values(self) -> set[str]:
         """Every node some graph's class test waits on."""
         return {r[0] for r in self._db.execute("SELECT DISTINCT value FROM deferred_values")}
@@ -122,7 +149,7 @@ class ValidationCache:
 
     def settle(self, settled: Iterable[tuple[str, list[list[str]]]]) -> None:
         """For each (graph IRI, results): replace what validate resolved for it and mark it settled."""
-        with self._db:
+        with self._transaction():
             for iri, results in settled:
                 self._db.execute("DELETE FROM graph_results WHERE iri=? AND settled=1", (iri,))
                 self._db.executemany("INSERT INTO graph_results VALUES (?, 1, ?)",
@@ -132,7 +159,7 @@ class ValidationCache:
     def changed_types(self, types: dict[str, frozenset[str]]) -> set[str]:
         """Record nodes' types; the nodes whose types differ from what was recorded (new nodes included)."""
         changed = set()
-        with self._db:
+        with self._transaction():
             for node, found in types.items():
                 text = json.dumps(sorted(found))
                 row = self._db.execute("SELECT types FROM node_types WHERE node=?", (node,)).fetchone()
@@ -141,32 +168,76 @@ class ValidationCache:
                     self._db.execute("INSERT OR REPLACE INTO node_types VALUES (?, ?)", (node, text))
         return changed
 
+    def record_types(self, types: dict[str, frozenset[str]]) -> None:
+        """Record nodes' types as they are now (the types a check just read)."""
+        with self._transaction():
+            self._db.executemany("INSERT OR REPLACE INTO node_types VALUES (?, ?)",
+                                 ((node, json.dumps(sorted(found))) for node, found in types.items()))
+
     def take_stale(self) -> set[str]:
         """The stale shared nodes, forgotten as stale (the caller re-checks them)."""
-        with self._db:
+        with self._transaction():
             nodes = {r[0] for r in self._db.execute("SELECT node FROM stale")}
             self._db.execute("DELETE FROM stale")
         return nodes
 
-    def set_shared(self, results: dict[str, list[list[str]] | None]) -> None:
-        """Store the results of shared nodes (None: forget the node)."""
-        with self._db:
+    def set_shared(self, results: dict[str, list[list[str]] | None], states: dict[str, str] | None = None,
+                   deps: dict[str, set[str]] | None = None, added_deps: dict[str, set[str]] | None = None) -> None:
+        """Store the results of shared nodes (None: forget the node), the state of the nodes checked
+        whole (`states`, JSON), the values their class tests read (`deps`: replacing the node's,
+        `added_deps`: more for a patched node)."""
+        with self._transaction():
             for node, node_rows in results.items():
                 if node_rows is None:
                     self._db.execute("DELETE FROM shared_results WHERE node=?", (node,))
+                    self._db.execute("DELETE FROM shared_state WHERE node=?", (node,))
+                    self._db.execute("DELETE FROM shared_deps WHERE node=?", (node,))
                 else:
                     self._db.execute("INSERT OR REPLACE INTO shared_results VALUES (?, ?)", (node, json.dumps(node_rows)))
+            self._db.executemany("INSERT OR REPLACE INTO shared_state VALUES (?, ?)", (states or {}).items())
+            for node in deps or {}:
+                self._db.execute("DELETE FROM shared_deps WHERE node=?", (node,))
+            for node, values in [*(deps or {}).items(), *(added_deps or {}).items()]:
+                self._db.executemany("INSERT OR IGNORE INTO shared_deps VALUES (?, ?)", ((v, node) for v in values))
+
+    def shared(self, nodes: Iterable[str]) -> dict[str, tuple[list[list[str]], str]]:
+        """node -> (its stored results, its state) for the given nodes checked whole by an earlier run."""
+        out = {}
+        for node in nodes:
+            row = self._db.execute("SELECT r.rows, s.state FROM shared_results r JOIN shared_state s "
+                                   "ON r.node = s.node WHERE r.node=?", (node,)).fetchone()
+            if row:
+                out[node] = (json.loads(row[0]), row[1])
+        return out
+
+    def dependents(self, values: Iterable[str]) -> set[str]:
+        """Shared nodes whose class tests read the types of one of `values`."""
+        found: set[str] = set()
+        for v in values:
+            found.update(r[0] for r in self._db.execute("SELECT node FROM shared_deps WHERE value=?", (v,)))
+        return found
+
+    def known_types(self, nodes: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The recorded types of those of `nodes` that have a record."""
+        out = {}
+        for node in nodes:
+            row = self._db.execute("SELECT types FROM node_types WHERE node=?", (node,)).fetchone()
+            if row:
+                out[node] = frozenset(json.loads(row[0]))
+        return out
 
     def clear_shared(self) -> None:
         """Forget every shared node's results (before a full run)."""
-        with self._db:
-            self._db.execute("DELETE FROM shared_results")
-            self._db.execute("DELETE FROM stale")
-            self._db.execute("DELETE FROM node_types")
+        with self._transaction():
+            for table in _SHARED_TABLES:
+                self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('shared_format', ?)", (SHARED_FORMAT,))
 
     def has_shared(self) -> bool:
-        """Whether any shared node was ever checked (no: the next run checks them all)."""
-        return self._db.execute("SELECT 1 FROM shared_results LIMIT 1").fetchone() is not None
+        """Whether shared nodes were checked by a run of this format (no: the next run checks them all)."""
+        row = self._db.execute("SELECT v FROM meta WHERE k='shared_format'").fetchone()
+        return bool(row and row[0] == SHARED_FORMAT) and \
+            self._db.execute("SELECT 1 FROM shared_results LIMIT 1").fetchone() is not None
 
     def results(self) -> list[list[str]]:
         """Every stored result row."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from kg.infer import infer_store
 from kg.store import QuadStore
@@ -331,3 +331,136 @@ def test_generated_shape_functions_equal_the_generic_evaluator(seed_build):
                 Counter(evaluate(spec, node, description, checker.is_a)), (spec.shape, node)
             compared += 1
     assert compared > 500
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The nodes validate reads whole from the union (UnionView.description), in order."""
+    from kg.validation import UnionView
+
+    read: list[str] = []
+    whole = UnionView.description
+
+    def description(self, node):
+        read.append(node)
+        return whole(self, node)
+
+    monkeypatch.setattr(UnionView, "description", description)
+    return read
+
+
+def test_a_new_month_patches_the_hubs_it_repeats_without_reading_them(tmp_path, monkeypatch):
+    """Extractors and the list are described by every message graph: a month that says the same of
+    them again must not read their whole description (it grows with the archive)."""
+    from kg.config import Settings
+    from kg.pipeline import build
+    from kg.state import BuildState
+
+    months = _synthetic(90, 3, 7, tmp_path)
+    store, state = QuadStore(tmp_path / "store"), BuildState(tmp_path / "state.sqlite")
+    cache = ValidationCache(tmp_path / "validation.sqlite")
+    build([str(p) for p in months[:-1]], Settings(quiet=True), store=store, state=state, validation=cache)
+    first = validate(store, cache, keys=state.graph_hashes())
+    hubs = {n for n in cache.all_shared() if "/extractor/" in n or "/list/" in n}
+    assert hubs
+    build([str(p) for p in months], Settings(quiet=True), store=store, state=state, validation=cache)
+    read = _reads(monkeypatch)
+    again = validate(store, cache, keys=state.graph_hashes())
+    assert not hubs & set(read)
+    assert again.seconds["nodes_reread"] < first.seconds["nodes_reread"] / 100
+    assert Counter(again.results) == _naive(store)
+    assert again.results == validate(store, ValidationCache()).results  # equal to a cold run
+
+
+def test_what_a_new_graph_adds_to_shared_nodes_is_found_and_goes_with_it(seed_build, monkeypatch):
+    """New values on a shared node's paths are checked without reading the node whole (old values
+    keep their outcome, counts are redone); a new type reads it whole; removing the graph that held
+    the only bad values removes their results."""
+    from kg.vocab import IGKG, ORG
+
+    store = _store(seed_build.graphs)
+    cache = ValidationCache()
+    clean = validate(store, cache)
+    union = store.union_graph()
+    person = sorted(union.subjects(RDF.type, FOAF.Person))[0]
+    extractors = sorted(union.subjects(RDF.type, IGKG.Extractor))
+    org = sorted(union.subjects(RDF.type, ORG.Organization))[0]
+    first, second = Graph(), Graph()
+    first.add((person, FOAF.name, Literal("one@example.org")))  # sh:maxCount and sh:pattern
+    first.add((extractors[0], RDFS.label, union.value(extractors[0], RDFS.label)))  # nothing new
+    second.add((person, FOAF.name, Literal("two@example.org")))  # one more bad value: one more pattern result
+    second.add((org, ORG.subOrganizationOf, URIRef(BASE + "org/ghost")))  # sh:class on a value no graph types
+    second.add((extractors[-1], RDF.type, FOAF.Person))  # another shape applies: read whole
+    runs = []
+    for name, graph in ((BASE + "graph/extra/1", first), (BASE + "graph/extra/2", second)):
+        store.replace_graph(name, graph)
+        infer_store(store)
+        read = _reads(monkeypatch)
+        runs.append(validate(store, cache))
+        assert Counter(runs[-1].results) == _naive(store)
+        assert f"<{person}>" not in read and f"<{extractors[0]}>" not in read
+        assert runs[-1].seconds["nodes_patched"] >= 1
+    assert f"<{extractors[-1]}>" in read
+    bad = [r for r in runs[-1].results if r.focus_node == str(person)]
+    assert len([r for r in bad if r.constraint_component.endswith("#PatternConstraintComponent")]) == 2
+    assert len([r for r in bad if r.constraint_component.endswith("#MaxCountConstraintComponent")]) == 1
+    assert any(r.focus_node == str(org) and r.value == BASE + "org/ghost" for r in runs[-1].results)
+    for name in (BASE + "graph/extra/2", BASE + "graph/extra/1"):
+        store.remove_graph(name)
+        infer_store(store)
+        assert Counter(validate(store, cache).results) == _naive(store)
+    assert validate(store, cache).results == clean.results
+
+
+def test_a_value_typed_later_settles_the_shared_node_whose_class_test_read_it(seed_build):
+    """An organisation's sh:class test on a value no graph types fails; a later graph that types the
+    value (and says nothing of the organisation) makes it pass: the organisation is checked again."""
+    from kg.vocab import ORG
+
+    store = _store(seed_build.graphs)
+    cache = ValidationCache()
+    validate(store, cache)
+    org = sorted(store.union_graph().subjects(RDF.type, ORG.Organization))[0]
+    ghost = URIRef(BASE + "org/ghost")
+    store.replace_graph(BASE + "graph/extra/1", Graph().add((org, ORG.subOrganizationOf, ghost)))
+    infer_store(store)
+    before = validate(store, cache)
+    assert any(r.focus_node == str(org) and r.value == str(ghost) for r in before.results)
+    typed = Graph().add((ghost, RDF.type, ORG.Organization)).add((ghost, SKOS.prefLabel, Literal("Ghost", lang="en")))
+    store.replace_graph(BASE + "graph/extra/2", typed)
+    infer_store(store)
+    after = validate(store, cache)
+    assert Counter(after.results) == _naive(store)
+    assert not any(r.focus_node == str(org) and r.value == str(ghost) for r in after.results)
+
+
+def test_no_shape_reads_what_transitivity_derives():
+    """validate patches a shared node from what new graphs say of it and what the rules derive from
+    that, one triple at a time: transitivity, which derives from two triples (possibly about other
+    nodes), must give nothing a shape reads."""
+    from kg.validate_graphs import _text_rules
+
+    rules = _text_rules()[0]
+    derived, todo = set(rules.transitive), list(rules.transitive)
+    while todo:
+        p = todo.pop()
+        for q in rules.superproperties.get(p, set()) | rules.inverses.get(p, set()):
+            if q not in derived:
+                derived.add(q)
+                todo.append(q)
+    read = {q for spec in node_specs() for ps in spec.properties for q in (ps.path, ps.disjoint, ps.less_or_equal)}
+    read |= {p for spec in node_specs() for p in spec.subjects_of + spec.objects_of}
+    assert derived and not derived & read
+    assert not any(p in rules.domains or p in rules.ranges for p in derived)  # nor types
+
+
+def test_a_cache_of_the_former_format_checks_every_shared_node_again(seed_build):
+    """A cache written before shared nodes kept their state cannot be patched from: the first run
+    checks them all whole, then runs patch again."""
+    store = _store(seed_build.graphs)
+    cache = ValidationCache()
+    first = validate(store, cache)
+    cache._db.execute("DELETE FROM meta WHERE k='shared_format'")
+    again = validate(store, cache)
+    assert again.results == first.results
+    assert again.seconds["nodes_reread"] == first.seconds["nodes_reread"] > 0
+    assert validate(store, cache).seconds["nodes_reread"] == 0
