@@ -14,8 +14,9 @@ from kg.terms import TripleSet
 
 WRITE_BATCH = 1024  # graphs at most per state transaction and per bulk load
 # N-Quads bytes per bulk load: each load writes a set of files the store merges later, so fewer and
-# bigger loads cost less, but the first load waits until that much is mapped (a message is ~60 kB)
-WRITE_BYTES = 32 << 20
+# bigger loads cost less, but the first load waits until that much is mapped (a message is ~60 kB),
+# and pyoxigraph holds ~4.5x a load in memory while it runs (16 MB: ~150 MB for two at once)
+WRITE_BYTES = 16 << 20
 WRITERS = 2  # bulk loads at once: a load is mostly one thread of pyoxigraph, with the GIL released
 
 
