@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kg.infer import default_rules
+from kg.infer_local import text_rules
 from kg.infer_rules import Rules, consequences
 from kg.validate import ValidationResult
 from kg.validate_codegen import compiled_shapes
@@ -74,7 +74,7 @@ def describe(triples: Iterable[tuple[str, str, str]]) -> dict[str, Description]:
 
 @functools.lru_cache(maxsize=1)
 def _text_rules() -> tuple[Rules, frozenset, frozenset, frozenset]:
-    rules = default_rules().mapped(lambda t: f"<{t}>")
+    rules = text_rules()
     preds, classes = rules.triggers()
     # predicates whose consequences are about their object (prp-inv, prp-symp, prp-rng)
     flips = frozenset(rules.inverses) | rules.symmetric | frozenset(rules.ranges)
