@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -12,6 +13,7 @@ from kg.infer_rules import Rules, derive
 from kg.store import nquads
 
 Triple = tuple[str, str, str]  # N-Triples term texts, as kg.terms.NTriplesTerms spells them
+LOAD_LINES = 100_000  # consequence lines per load into the store
 CONSEQUENCES_VERSION = "1"  # bump when graph_consequences changes what it returns for the same rules
 
 
@@ -32,7 +34,7 @@ def graph_consequences(triples: set[Triple]) -> list[Triple]:
 
     Every rule but prp-trp has one premise, so the union of these over all graphs is everything the
     data implies, except transitive chains across graphs and what another graph states outright:
-    finish_inferred settles both against the store.
+    load_consequences settles both against the store.
     """
     rules = text_rules()
     preds, classes = rules.triggers()
@@ -55,22 +57,48 @@ def _derivable() -> tuple[tuple[ox.NamedNode, ox.NamedNode | None], ...]:
                         + [(rules.type_predicate, c) for c in classes], key=str))
 
 
-def finish_inferred(store, target: str) -> None:
-    """Complete an inferred graph that holds every graph's own consequences (graph_consequences):
-    drop those that some data graph states, then add the transitive chains that span graphs and
-    what follows from them. The result equals kg.infer.infer_store's full run.
+def load_consequences(store, target: str, batches: Iterable[list[str]], complete_before: bool) -> None:
+    """Load graphs' own consequences (graph_consequences, as N-Triples lines, in batches) into the
+    inferred graph `target`, leaving out what some data graph states, then add the transitive chains
+    that span graphs and what follows from them. With every graph's consequences, the result equals
+    kg.infer.infer_store's full run.
 
-    Only kinds of triple (predicate, class) that the data states at all are looked up one by one.
+    `complete_before`: `target` already holds the complete inferred graph of the data before the
+    graphs whose consequences these are were added; what those graphs state is taken out of it.
+    Only kinds of triple (predicate, class) that the data states at all are looked up one by one,
+    and the store is only bulk-loaded (a lone write right after big loads waits for compaction).
     """
     raw: ox.Store = store._store
     graph = ox.NamedNode(target)
+    kind = str(_ox_rules().type_predicate)
+    stated_kinds = set()
     for pattern in _derivable():
-        if all(q.graph_name == graph for q in raw.quads_for_pattern(None, *pattern, None)):
-            continue  # the data states nothing of this kind: nothing inferred of it is stated
-        stated = [q for q in raw.quads_for_pattern(None, *pattern, graph)
-                  if any(d.graph_name != graph for d in raw.quads_for_pattern(q.subject, q.predicate, q.object, None))]
-        for quad in stated:
-            raw.remove(quad)
+        if any(q.graph_name != graph for q in raw.quads_for_pattern(None, *pattern, None)):
+            stated_kinds.add((str(pattern[0]), str(pattern[1]) if pattern[1] is not None else ""))
+            if complete_before:  # inferred before, stated now by a new graph
+                for quad in [q for q in raw.quads_for_pattern(None, *pattern, graph) if _stated(raw, q, graph)]:
+                    raw.remove(quad)
+
+    def settled(lines: list[str]) -> list[str]:
+        """`lines` without those a data graph states."""
+        keep, ask = [], []
+        for line in set(lines):
+            _, p, rest = line.split(" ", 2)
+            (ask if (p, rest[:-2] if p == kind else "") in stated_kinds else keep).append(line)
+        if ask:
+            ask.sort()
+            triples = ox.parse("\n".join(ask).encode("utf-8", "surrogatepass"), format=ox.RdfFormat.N_TRIPLES)
+            keep += [line for line, t in zip(ask, triples) if not _stated(raw, t, graph)]
+        return keep
+
+    pending: list[str] = []
+    for lines in batches:
+        pending += settled(lines)
+        if len(pending) >= LOAD_LINES:
+            store.load_graphs([], nquads(target, sorted(pending)))
+            pending = []
+    if pending:
+        store.load_graphs([], nquads(target, sorted(pending)))
     rules = _ox_rules()
     if not rules.transitive:
         return
@@ -79,23 +107,26 @@ def finish_inferred(store, target: str) -> None:
     added = derive([], rules, lambda t: next(raw.quads_for_pattern(*t, None), None) is not None,
                    lambda t: isinstance(t, ox.Literal),
                    lambda p: ((q.subject, q.object) for q in raw.quads_for_pattern(None, p, None, None)))
-    raw.extend(ox.Quad(s, p, o, graph) for s, p, o in added)
+    if added:
+        store.load_graphs([], nquads(target, sorted(f"{s} {p} {o} ." for s, p, o in added)))
 
 
+def _stated(raw: ox.Store, triple, graph: ox.NamedNode) -> bool:
+    """Whether a graph other than `graph` holds `triple`."""
+    return any(q.graph_name != graph for q in raw.quads_for_pattern(triple.subject, triple.predicate, triple.object, None))
 
 
 class BuildInference:
     """The inferred graph of one build into a store, from each written graph's own consequences.
 
-    A build that only adds graphs (a first build, a month whose messages touch no earlier graph)
-    loads the new graphs' consequences into the inferred graph; any other build re-assembles it
-    from every graph's consequences, kept in the state by content hash (a graph is read back only
-    when its row is missing: a state from an older igkg, or a changed ontology). Either way
-    finish_inferred then settles what needs the union. The state forgets the inferred graph when
-    the build starts, so a build killed anywhere leaves it unrecorded and the next run re-assembles it.
+    Each graph's consequences are kept in the state by content hash as the graph is written. A
+    build that only adds graphs (a first build, a month whose messages touch no earlier graph) then
+    loads the new graphs' consequences into the inferred graph; any other build re-assembles it from
+    every graph's (a graph is read back only when its row is missing: a state from an older igkg,
+    or a changed ontology). The state forgets the inferred graph when the build starts, so a build
+    killed anywhere leaves it unrecorded and the next run re-assembles it.
     """
 
-    FLUSH = 50_000  # distinct consequence lines per load into the store
     ROWS = 1024  # consequence rows per state transaction
 
     def __init__(self, store, state, target: str, known_before: set[str]):
@@ -107,22 +138,19 @@ class BuildInference:
         state.forget_graphs([target])
         if not self.was_known:
             store.remove_graph(target)  # what a killed run may have left
-        self._lines: set[str] = set()
         self._rows: list[tuple[str, list[str]]] = []
+        self._new: list[tuple[str, str]] = []  # (graph, content hash) of the graphs new to the store
 
-    def written(self, digest: str, lines, new: bool) -> None:
-        """A graph was written with content hash `digest`, implying `lines` (N-Triples) on its own;
-        `new` when the store did not hold that graph before."""
-        lines = list(lines)
-        self._rows.append((digest, lines))
+    def written(self, iri: str, digest: str, lines, new: bool) -> None:
+        """Graph `iri` was written with content hash `digest`, implying `lines` (N-Triples) on its
+        own; `new` when the store did not hold that graph before."""
+        self._rows.append((digest, list(lines)))
         if len(self._rows) >= self.ROWS:
             self._put_rows()
         if not new:
-            self.additive, self._lines = False, set()  # what the old version implied may be gone
+            self.additive, self._new = False, []  # what the old version implied may be gone
         elif self.additive:
-            self._lines.update(lines)
-            if len(self._lines) >= self.FLUSH:
-                self._load()
+            self._new.append((iri, digest))
 
     def finish(self, changed: bool, removed: bool) -> bool:
         """Complete the inferred graph after every write; True when it had to be computed (anything
@@ -132,33 +160,29 @@ class BuildInference:
             self.state.record_graphs([(self.target, "computed")])
             return False
         if self.additive and not removed:
-            self._load()
+            graphs = self._new
         else:
-            self._reassemble()
-        finish_inferred(self.store, self.target)
+            self.store.remove_graph(self.target)
+            graphs = sorted((iri, h) for iri, h in self.state.graph_hashes().items() if iri != self.target)
+        load_consequences(self.store, self.target, self._stored(graphs),
+                          complete_before=self.was_known and self.additive and not removed)
         self.state.record_graphs([(self.target, "computed")])
         self.state.prune_consequences()
         return True
 
-    def _reassemble(self) -> None:
-        self._lines = set()
-        self.store.remove_graph(self.target)
-        graphs = sorted((iri, h) for iri, h in self.state.graph_hashes().items() if iri != self.target)
+    def _stored(self, graphs: list[tuple[str, str]]) -> Iterator[list[str]]:
+        """The consequences of `graphs` ((graph, content hash)), as stored, in batches."""
         for start in range(0, len(graphs), 500):
             chunk = graphs[start:start + 500]
             rows = self.state.consequences([h for _, h in chunk])
             missing = []
             for iri, digest in chunk:
-                lines = rows.get(digest)
-                if lines is None:
-                    lines = [f"{s} {p} {o} ." for s, p, o in graph_consequences(self._read(iri))]
-                    missing.append((digest, lines))
-                self._lines.update(lines)
+                if digest not in rows:
+                    rows[digest] = [f"{s} {p} {o} ." for s, p, o in graph_consequences(self._read(iri))]
+                    missing.append((digest, rows[digest]))
             if missing:
                 self.state.put_consequences(missing)
-            if len(self._lines) >= self.FLUSH:
-                self._load()
-        self._load()
+            yield [line for _, digest in chunk for line in rows[digest]]
 
     def _read(self, iri: str) -> set[Triple]:
         quads = self.store._store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
@@ -169,10 +193,5 @@ class BuildInference:
             self.state.put_consequences(self._rows)
             self._rows = []
 
-    def _load(self) -> None:
-        if self._lines:
-            self.store.load_graphs([], nquads(self.target, sorted(self._lines)))
-        self._lines = set()
 
-
-__all__ = ["BuildInference", "finish_inferred", "graph_consequences", "rules_key", "text_rules"]
+__all__ = ["BuildInference", "load_consequences", "graph_consequences", "rules_key", "text_rules"]

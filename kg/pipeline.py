@@ -401,7 +401,8 @@ class _Run:
                 if checks is not None:
                     checks.add(iri, writer.last_digest, text)
                 if inference is not None:
-                    inference.written(writer.last_digest, (f"{s} {p} {o} ." for s, p, o in graph_consequences(set(text))),
+                    inference.written(iri, writer.last_digest,
+                                      (f"{s} {p} {o} ." for s, p, o in graph_consequences(set(text))),
                                       iri not in known_before)
             if self.keep:
                 kept[iri] = triples
@@ -414,7 +415,7 @@ class _Run:
                         if checks is not None:
                             checks.add_check(g.iri, g.digest, g.check, g.check_seconds)
                         if inference is not None:
-                            inference.written(g.digest, g.inferred, g.iri not in known_before)
+                            inference.written(g.iri, g.digest, g.inferred, g.iri not in known_before)
                     infer_seconds += g.infer_seconds
                 bar.update(len(graphs))
 
