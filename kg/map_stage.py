@@ -19,7 +19,7 @@ from kg.validate_graphs import Checker, GraphCheck, check_graph
 
 @dataclass(frozen=True)
 class MappedGraph:
-    """One message's graph, ready for GraphWriter.put_mapped: nothing of it is mapped or checked in the main process."""
+    """One message's graph, ready for GraphWriter.put_prepared: nothing of it is mapped or checked in the main process."""
 
     iri: str
     input_key: str
@@ -51,7 +51,8 @@ def merged_full(full: Message, merged: Message) -> Message:
 
 
 class Mapper:
-    """The mapping of one build: the graph builder and, when the build validates, the shape checker."""
+    """The mapping of one build: the graph builder, the shape checker when the build validates, and
+    each graph's own consequences when it infers."""
 
     def __init__(self, minter: Minter, resolution: Resolution, kb, quoted_in: dict[str, list[str]], check: bool,
                  infer: bool):
@@ -94,7 +95,8 @@ def context_bytes(minter: Minter, resolution: Resolution, quoted_in: dict[str, l
 
 def map_batch(tasks: list[MapTask], blobs: dict[str, bytes]) -> list[MappedGraph]:
     """The graphs of `tasks`; `blobs`: the full parse blobs they point into, by parse-cache key."""
-    assert _MAPPER is not None, "map_batch runs in a worker started with start_worker"
+    if _MAPPER is None:
+        raise RuntimeError("map_batch runs in a worker started with start_worker")
     fulls: dict[str, list[Message]] = {}
     out = []
     for task in tasks:
