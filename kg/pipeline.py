@@ -43,6 +43,11 @@ PREFIXES = {
 PARSE_CHUNK = 32  # raw items per worker task: big enough to amortise pickling, small enough to balance
 EXTRACT_CHUNK = 32
 MAP_CHUNK = 32  # messages per mapping task (~2 MB of N-Quads back)
+# Mapping runs in the workers only from this many on: the store's bulk loads (RocksDB, in threads of
+# the main process) are the build's largest cost, and with two workers on two cores mapping in the
+# main process costs less CPU than shipping each graph back (100k messages, quiet machine:
+# map+store 374 s mapped in the main process, 471 s mapped in two workers).
+MAP_WORKERS_FROM = 3
 READ_BATCH = 500  # cache rows fetched from the state per query
 Located = tuple[Message, tuple[str, int] | None]  # a message and where its full text is cached
 
@@ -422,8 +427,8 @@ class _Run:
         with contextlib.ExitStack() as cleanup:
             cleanup.callback(bar.close)
             pool = None
-            if mapper is not None and self.workers.n > 1:
-                # two or more workers map in parallel; each gets the mapping context once, when it starts
+            if mapper is not None and self.workers.n >= MAP_WORKERS_FROM:
+                # the workers map in parallel; each gets the mapping context once, when it starts
                 pool = cleanup.enter_context(Workers(self.workers.n, initializer=start_worker, initargs=(
                     context_bytes(self.minter, resolution, quoted_in, checks is not None, self.infer),)))
             for start in range(0, len(merged), READ_BATCH):

@@ -10,7 +10,7 @@ from rdflib import Graph
 from kg import synth
 from kg.config import Settings
 from kg.kb import KB_BASE, KB_DIR, load_kb, parse_kb_graph
-from kg.pipeline import build
+from kg.pipeline import MAP_WORKERS_FROM, build
 from kg.state import BuildState
 from kg.store import QuadStore
 from kg.triples import MessageGraphBuilder
@@ -43,11 +43,11 @@ def _checks(cache: ValidationCache) -> tuple[list, list]:
             db.execute("SELECT iri, row FROM graph_results ORDER BY iri, row").fetchall())
 
 
-def test_one_and_two_workers_store_the_same_quads_hashes_and_checks(mbox, tmp_path):
-    # two workers map and check the graphs in worker processes; one worker does both in this one
+def test_one_and_more_workers_store_the_same_quads_hashes_and_checks(mbox, tmp_path):
+    # from MAP_WORKERS_FROM on, the workers map and check the graphs; one worker does both in this process
     one, two = ValidationCache(tmp_path / "one.sqlite"), ValidationCache(tmp_path / "two.sqlite")
     first, quads1, hashes1 = _store_build(mbox, tmp_path / "one", 1, one)
-    second, quads2, hashes2 = _store_build(mbox, tmp_path / "two", 2, two)
+    second, quads2, hashes2 = _store_build(mbox, tmp_path / "two", MAP_WORKERS_FROM, two)
     assert quads1 == quads2 and hashes1 == hashes2
     specs, rows = _checks(one)
     assert len(specs) == first.stats.graphs_written > 40 and _checks(two) == (specs, rows)

@@ -10,7 +10,7 @@ from kg import synth
 from kg.config import Settings
 from kg.infer import infer_store
 from kg.infer_local import BuildInference, graph_consequences, load_consequences
-from kg.pipeline import build
+from kg.pipeline import MAP_WORKERS_FROM, build
 from kg.state import BuildState
 from kg.store import QuadStore
 from kg.validation import text_triples
@@ -71,7 +71,7 @@ def _routes(monkeypatch) -> list[bool]:
     return routes
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [1, MAP_WORKERS_FROM])
 def test_a_first_build_adds_each_graphs_consequences_and_equals_a_full_run(months, tmp_path, workers, monkeypatch):
     routes = _routes(monkeypatch)
     monkeypatch.setattr(BuildInference, "_read", _fail("a graph was read back from the store"))
