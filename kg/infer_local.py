@@ -85,10 +85,11 @@ def load_consequences(store, target: str, batches: Iterable[list[str]], complete
         for line in set(lines):
             _, p, rest = line.split(" ", 2)
             (ask if (p, rest[:-2] if p == kind else "") in stated_kinds else keep).append(line)
-        if ask:
-            ask.sort()
-            triples = ox.parse("\n".join(ask).encode("utf-8", "surrogatepass"), format=ox.RdfFormat.N_TRIPLES)
-            keep += [line for line, t in zip(ask, triples) if not _stated(raw, t, graph)]
+        if ask:  # the lines' terms, read by pyoxigraph (which spelled them) into a scratch store
+            scratch = ox.Store()
+            scratch.bulk_load(("\n".join(ask) + "\n").encode("utf-8", "surrogatepass"), format=ox.RdfFormat.N_TRIPLES)
+            stated = {f"{q.subject} {q.predicate} {q.object} ." for q in scratch if _stated(raw, q, graph)}
+            keep += [line for line in ask if line not in stated]
         return keep
 
     pending: list[str] = []
