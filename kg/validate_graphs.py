@@ -28,6 +28,15 @@ def owned_prefixes(graph_name: str) -> tuple[str, ...]:
     return tuple(f"<{match[1]}{kind}" for kind in OWNED_KINDS) if match else ()
 
 
+_POST = re.compile(r"<(.*/)post/([^/]+)>")
+
+
+def post_graph(node: str) -> str | None:
+    """The message graph that owns post `node` (N-Triples), by kg.identity.Minter's naming; None for other nodes."""
+    match = _POST.fullmatch(node)
+    return f"{match[1]}graph/post/{match[2]}" if match else None
+
+
 @dataclass
 class GraphCheck:
     """What checking one graph found, as JSON-ready lists.
@@ -231,4 +240,4 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
 
 
 __all__ = ["Checker", "GraphCheck", "OWNED_KINDS", "check_graph", "describe", "local_consequences",
-           "owned_prefixes", "parse_lines", "rows", "subclass_index"]
+           "owned_prefixes", "parse_lines", "post_graph", "rows", "subclass_index"]

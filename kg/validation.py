@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from kg.validate import ValidationResult
 from kg.validate_eval import (_COMPONENT, RDF_TYPE, Description, NodeSpec, PropertySpec, evaluate, result_text,
                               targeting_predicates)
 from kg.validate_graphs import (OWNED_KINDS, Checker, GraphCheck, _text_rules, check_graph, describe,
-                                local_consequences, owned_prefixes, parse_lines, rows, subclass_index)
+                                local_consequences, owned_prefixes, parse_lines, post_graph, rows,
+                                  subclass_index)
 from kg.validate_report import StoreReport, shapes_key
 from kg.validation_cache import ValidationCache, value_term
 
@@ -25,6 +27,15 @@ SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 def _term(text: str):
     return ox.NamedNode(text[1:-1]) if text[0] == "<" else ox.BlankNode(text[2:])
+
+
+# A node with more quads than this about it is read with SPARQL DISTINCT: a hub (an extractor, the
+# list, a prolific author) is restated in every graph that names it, and Python then sees each
+# distinct triple once instead of once per graph (the 7 extractors alone: 300k quads each at 100k).
+_FEW_QUADS = 200
+_DISTINCT = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"  # ?s, ?p bound by substitution (so projected)
+_VALUE_TYPES = "SELECT DISTINCT ?s ?p ?o ?t WHERE { ?s ?p ?o OPTIONAL { ?o a ?t } }"
+_MANY_VALUES = 20  # from this many values on one path, their types are read in one query
 
 
 class UnionView:
@@ -43,7 +54,7 @@ class UnionView:
         """The node's rdf:type values in any graph."""
         found = self._types.get(node)
         if found is None:
-            found = frozenset(str(q.object) for q in self.raw.quads_for_pattern(_term(node), self._type, None, None))
+            found = frozenset(self._values(_term(node), self._type))
             if len(self._types) > 500_000:  # bounded: a long archive names many posts once each
                 self._types.clear()
             self._types[node] = found
@@ -51,8 +62,41 @@ class UnionView:
 
     def description(self, node: str) -> Description:
         """Everything every graph says about `node` (a triple in several graphs counted once)."""
-        return describe((node, str(q.predicate), str(q.object))
-                        for q in self.raw.quads_for_pattern(_term(node), None, None, None)).get(node, {})
+        term = _term(node)
+        quads = self.raw.quads_for_pattern(term, None, None, None)
+        few = list(itertools.islice(quads, _FEW_QUADS))
+        if len(few) < _FEW_QUADS:
+            pairs = [(str(q.predicate), str(q.object)) for q in few]
+        else:
+            pairs = [(str(row["p"]), str(row["o"])) for row in self._distinct(_DISTINCT, s=term)]
+        return describe((node, p, o) for p, o in pairs).get(node, {})
+
+    def _values(self, term, predicate: ox.NamedNode) -> set[str]:
+        """The distinct objects of `term` on `predicate` in any graph."""
+        few = list(itertools.islice(self.raw.quads_for_pattern(term, predicate, None, None), _FEW_QUADS))
+        if len(few) < _FEW_QUADS:
+            return {str(q.object) for q in few}
+        return {str(row["o"]) for row in self._distinct(_DISTINCT, s=term, p=predicate)}
+
+    def _distinct(self, query: str, **bound):
+        return self.raw.query(query, use_default_graph_as_union=True,
+                              substitutions={ox.Variable(k): v for k, v in bound.items()})
+
+    def prefetch_types(self, node: str, description: Description, paths: frozenset[str]) -> None:
+        """Read at once the types of the node's many values on `paths` (those class tests read): a
+        person with a membership in each of thousands of messages is one query, not thousands."""
+        for p in paths.intersection(description):
+            if len(description[p]) < _MANY_VALUES:
+                continue
+            found: dict[str, set[str]] = {}
+            for row in self.raw.query(_VALUE_TYPES, use_default_graph_as_union=True, substitutions={
+                    ox.Variable("s"): _term(node), ox.Variable("p"): ox.NamedNode(p[1:-1])}):
+                types = found.setdefault(str(row["o"]), set())
+                if row["t"] is not None:
+                    types.add(str(row["t"]))
+            for value, types in found.items():
+                if value[0] != '"':
+                    self._types[value] = frozenset(types)
 
     def described_outside(self, node: str) -> bool:
         """Whether a graph other than the inferred one describes `node`."""
@@ -60,8 +104,7 @@ class UnionView:
 
     def objects(self, node: str, predicate: str) -> set[str]:
         """The node's values on one predicate, in any graph."""
-        pattern = self.raw.quads_for_pattern(_term(node), ox.NamedNode(predicate[1:-1]), None, None)
-        return {str(q.object) for q in pattern}
+        return self._values(_term(node), ox.NamedNode(predicate[1:-1]))
 
     def objects_of(self, node: str, predicates) -> list[str]:
         """Which of `predicates` have `node` as an object somewhere."""
@@ -337,6 +380,8 @@ def _check_shared(nodes: list[str], names: list[str], union: UnionView, checker:
                   before: dict[str, tuple[list, str]], cache: ValidationCache) -> dict[str, float]:
     """Check (or patch) the shared nodes and store what was found; the counts of nodes read whole and patched."""
     objects_of = targeting_predicates()[1]
+    class_paths = frozenset(ps.path for spec in checker.specs for ps in spec.properties if any(t[2] for t in ps.tests))
+    graphs = set(names)
     owned = tuple({p for n in names for p in owned_prefixes(n)})
     # an owned node other than a post is named by its own graph only: when its types change, that
     # graph changed, and the shared nodes it names are stale (read whole): no need to note them
@@ -350,7 +395,7 @@ def _check_shared(nodes: list[str], names: list[str], union: UnionView, checker:
     for node in nodes:
         if node[0] == '"':
             continue
-        if owned and node.startswith(owned) and union.described_outside(node):
+        if owned and node.startswith(owned) and (post_graph(node) in graphs or union.described_outside(node)):
             shared[node] = None  # a message graph owns it and checked it
             continue
         checker.read = set()
@@ -360,6 +405,7 @@ def _check_shared(nodes: list[str], names: list[str], union: UnionView, checker:
         if found_rows is None:
             description = union.description(node)
             incoming = union.objects_of(node, objects_of)
+            union.prefetch_types(node, description, class_paths)
             found = checker.check(node, description, incoming)
             shared[node] = rows(found) if (description or found) else None
             if shared[node] is not None:
