@@ -18,7 +18,7 @@ from kg.validate_eval import (_COMPONENT, RDF_TYPE, Description, NodeSpec, Prope
                               targeting_predicates)
 from kg.validate_graphs import (OWNED_KINDS, Checker, GraphCheck, _text_rules, check_graph, describe,
                                 local_consequences, owned_prefixes, parse_lines, post_graph, rows,
-                                  subclass_index)
+                                subclass_index)
 from kg.validate_report import StoreReport, shapes_key
 from kg.validation_cache import ValidationCache, value_term
 
@@ -89,8 +89,7 @@ class UnionView:
             if len(description[p]) < _MANY_VALUES:
                 continue
             found: dict[str, set[str]] = {}
-            for row in self.raw.query(_VALUE_TYPES, use_default_graph_as_union=True, substitutions={
-                    ox.Variable("s"): _term(node), ox.Variable("p"): ox.NamedNode(p[1:-1])}):
+            for row in self._distinct(_VALUE_TYPES, s=_term(node), p=ox.NamedNode(p[1:-1])):
                 types = found.setdefault(str(row["o"]), set())
                 if row["t"] is not None:
                     types.add(str(row["t"]))
