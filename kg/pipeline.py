@@ -401,14 +401,18 @@ class _Run:
         bar = _bar(self.settings, "loading", "msg", len(merged))
 
         def write(iri: str, triples, input_key: str | None) -> None:
+            nonlocal infer_seconds
             if writer.put(iri, triples, input_key):
                 text = text_triples(triples) if inference is not None or checks is not None else []
-                if checks is not None:
-                    checks.add(iri, writer.last_digest, text)
-                if inference is not None:
-                    inference.written(iri, writer.last_digest,
-                                      (f"{s} {p} {o} ." for s, p, o in graph_consequences(set(text))),
+                derived = None
+                if inference is not None:  # the graph's own consequences, which the check reuses
+                    start = time.thread_time()
+                    derived = graph_consequences(set(text))
+                    infer_seconds += time.thread_time() - start
+                    inference.written(iri, writer.last_digest, (f"{s} {p} {o} ." for s, p, o in derived),
                                       iri not in known_before)
+                if checks is not None:
+                    checks.add(iri, writer.last_digest, text, derived)
             if self.keep:
                 kept[iri] = triples
 

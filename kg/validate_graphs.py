@@ -136,8 +136,8 @@ class Checker:
 
     def shapes_for(self, node: str, description: Description, objects_of) -> tuple[NodeSpec, ...]:
         """The node shapes that target `node`: decided once per combination of types and target predicates."""
-        key = (frozenset(description.get(RDF_TYPE, ())), tuple(p for p in self._subjects_of if p in description),
-               tuple(sorted(objects_of)), node if node in self._target_nodes else "")
+        key = (frozenset(description.get(RDF_TYPE, ())), self._subjects_of.intersection(description),
+               frozenset(objects_of), node if node in self._target_nodes else "")
         found = self._targets.get(key)
         if found is None:
             types = key[0]
@@ -149,7 +149,9 @@ class Checker:
         """Every result about `node`; Unresolved when a class test other than a direct one cannot tell."""
         out = []
         for spec in self.shapes_for(node, description, objects_of):
-            out.extend(self._compiled[spec.shape](node, description, self.is_a, defer))
+            found = self._compiled[spec.shape](node, description, self.is_a, defer)
+            if found:
+                out += found
         return out
 
 
@@ -187,8 +189,14 @@ def rows(results: Iterable[ValidationResult]) -> list[list[str]]:
             for r in results]
 
 
-def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker | None = None) -> GraphCheck:
-    """Check graph `name` on its own (at build time, before the other graphs exist)."""
+def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker | None = None,
+                derived: Iterable[tuple[str, str, str]] | None = None) -> GraphCheck:
+    """Check graph `name` on its own (at build time, before the other graphs exist).
+
+    `derived`: what the rules derive from the graph (kg.infer_local.graph_consequences), when the
+    build has it already; otherwise the rules run here. Its in-graph transitive chains are never
+    about owned nodes (no owned node has a transitive property), so the result is the same.
+    """
     checker = checker or Checker()
     prefixes = owned_prefixes(name)
     descriptions = describe(triples)
@@ -209,7 +217,7 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
                 shared.add(o)  # a shared node the rules describe through this graph
         if p in objects_of:
             inbound.setdefault(o, set()).add(p)
-    for s, p, o in local_consequences(seeds):
+    for s, p, o in local_consequences(seeds) if derived is None else derived:
         if s in owned:
             descriptions[s].setdefault(p, set()).add(o)
         else:
