@@ -7,7 +7,7 @@ import hashlib
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -32,10 +32,14 @@ def _term(text: str):
 # A node with more quads than this about it is read with SPARQL DISTINCT: a hub (an extractor, the
 # list, a prolific author) is restated in every graph that names it, and Python then sees each
 # distinct triple once instead of once per graph (the 7 extractors alone: 300k quads each at 100k).
-_FEW_QUADS = 200
+_FEW_QUADS = 64
 _DISTINCT = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"  # ?s, ?p bound by substitution (so projected)
-_VALUE_TYPES = "SELECT DISTINCT ?s ?p ?o ?t WHERE { ?s ?p ?o OPTIONAL { ?o a ?t } }"
-_MANY_VALUES = 20  # from this many values on one path, their types are read in one query
+# After this many class tests for the same classes, their instances are read in one index scan and
+# the tests answered from it: a person with a membership in each of thousands of messages, the
+# replied-to posts of a whole archive, would otherwise each be a lookup.
+_MANY_TESTS = 64
+_TYPES_OF = "SELECT ?s ?t WHERE { VALUES ?s { NODES } ?s a ?t }"
+_TYPES_BATCH = 500
 
 
 class UnionView:
@@ -46,6 +50,8 @@ class UnionView:
         self._skip = ox.NamedNode(skip_graph) if skip_graph else None
         self._type = ox.NamedNode(RDF_TYPE[1:-1])
         self._types: dict[str, frozenset[str]] = {}
+        self._instances: dict[frozenset[str], set[str]] = {}
+        self._tests: dict[frozenset[str], int] = {}
         self.down = subclass_index((q.subject.value, q.object.value) for q in
                                    raw.quads_for_pattern(None, ox.NamedNode(SUBCLASS), None, None)
                                    if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode))
@@ -59,6 +65,29 @@ class UnionView:
                 self._types.clear()
             self._types[node] = found
         return found
+
+    def types_of(self, nodes: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The types of many nodes, the IRIs among them read a few hundred per query."""
+        out, todo = {}, []
+        for node in nodes:
+            found = self._types.get(node)
+            if found is not None:
+                out[node] = found
+            elif node[0] == "<":
+                todo.append(node)
+            else:
+                out[node] = self.types(node)
+        for start in range(0, len(todo), _TYPES_BATCH):
+            batch = todo[start:start + _TYPES_BATCH]
+            found_types: dict[str, set[str]] = {n: set() for n in batch}
+            # the store's IRIs were checked when they were written: safe inside <...> in a query
+            for row in self.raw.query(_TYPES_OF.replace("NODES", " ".join(batch)), use_default_graph_as_union=True):
+                found_types[str(row["s"])].add(str(row["t"]))
+            for node, types in found_types.items():
+                out[node] = self._types[node] = frozenset(types)
+            if len(self._types) > 500_000:
+                self._types.clear()
+        return out
 
     def description(self, node: str) -> Description:
         """Everything every graph says about `node` (a triple in several graphs counted once)."""
@@ -82,20 +111,41 @@ class UnionView:
         return self.raw.query(query, use_default_graph_as_union=True,
                               substitutions={ox.Variable(k): v for k, v in bound.items()})
 
-    def prefetch_types(self, node: str, description: Description, paths: frozenset[str]) -> None:
-        """Read at once the types of the node's many values on `paths` (those class tests read): a
-        person with a membership in each of thousands of messages is one query, not thousands."""
-        for p in paths.intersection(description):
-            if len(description[p]) < _MANY_VALUES:
-                continue
-            found: dict[str, set[str]] = {}
-            for row in self._distinct(_VALUE_TYPES, s=_term(node), p=ox.NamedNode(p[1:-1])):
-                types = found.setdefault(str(row["o"]), set())
-                if row["t"] is not None:
-                    types.add(str(row["t"]))
-            for value, types in found.items():
-                if value[0] != '"':
-                    self._types[value] = frozenset(types)
+    def has_class(self, node: str, classes: frozenset[str]) -> bool:
+        """Whether the node has one of `classes` (N-Triples IRIs) in any graph."""
+        found = self._types.get(node)
+        if found is not None:
+            return not classes.isdisjoint(found)
+        members = self._instances.get(classes)
+        if members is None:
+            self._tests[classes] = self._tests.get(classes, 0) + 1
+            if self._tests[classes] <= _MANY_TESTS:
+                return not classes.isdisjoint(self.types(node))
+            members = self._instances[classes] = {str(row["s"]) for c in sorted(classes)
+                                                  for row in self._distinct(_DISTINCT, p=self._type, o=_term(c))}
+        return node in members
+
+    def description_for(self, node: str, shapes_for: Callable, incoming: list[str]) -> tuple[Description, bool]:
+        """What the shapes that target `node` read of it, and whether anything is said about it at all.
+
+        All of it for most nodes; for a hub (restated in many graphs) only its types, the target
+        predicates it is a subject of and the paths those shapes read: the list's sioc:container_of
+        (every post) is read by no shape. `shapes_for(node, description, incoming)`: Checker.shapes_for.
+        """
+        term = _term(node)
+        few = list(itertools.islice(self.raw.quads_for_pattern(term, None, None, None), _FEW_QUADS))
+        if len(few) < _FEW_QUADS:
+            return describe((node, str(q.predicate), str(q.object)) for q in few).get(node, {}), bool(few)
+        description: Description = {RDF_TYPE: set(types)} if (types := self.types(node)) else {}
+        for p in targeting_predicates()[0]:
+            if next(self.raw.quads_for_pattern(term, ox.NamedNode(p[1:-1]), None, None), None) is not None:
+                description[p] = set()
+        read = {q for spec in shapes_for(node, description, incoming) for ps in spec.properties
+                for q in (ps.path, ps.disjoint, ps.less_or_equal) if q}
+        for p in (read | set(description)) - {RDF_TYPE}:
+            if values := self._values(term, ox.NamedNode(p[1:-1])):
+                description[p] = values
+        return description, True
 
     def described_outside(self, node: str) -> bool:
         """Whether a graph other than the inferred one describes `node`."""
@@ -167,12 +217,13 @@ class _UnionChecker(Checker):
 
     def __init__(self, union: UnionView):
         super().__init__(union.types, union.down)
+        self._union = union
         self.read: set[str] = set()
 
     def is_a(self, node: str, cls: str) -> bool:
-        """As Checker.is_a, noting `node`."""
+        """Whether `node` has `cls` (or a subclass) in the union, noting `node`."""
         self.read.add(node)
-        return super().is_a(node, cls)
+        return node[0] != '"' and self._union.has_class(node, self._down(cls))
 
 
 class _Added:
@@ -343,7 +394,7 @@ def validate(store, cache: ValidationCache | None = None, keys: dict[str, str] |
     if full:
         cache.clear_shared()
         touched |= cache.all_shared()
-        retyped = cache.changed_types({n: union.types(n) for n in cache.deferred_values()})
+        retyped = cache.changed_types(union.types_of(sorted(cache.deferred_values())))
     else:
         added = _Added(raw, unsettled, inferred, stale)
         retyped = cache.changed_types(_types_now(touched, stale, added, union, cache))
@@ -382,7 +433,6 @@ def _check_shared(nodes: list[str], names: list[str], union: UnionView, checker:
                   before: dict[str, tuple[list, str]], cache: ValidationCache) -> dict[str, float]:
     """Check (or patch) the shared nodes and store what was found; the counts of nodes read whole and patched."""
     objects_of = targeting_predicates()[1]
-    class_paths = frozenset(ps.path for spec in checker.specs for ps in spec.properties if any(t[2] for t in ps.tests))
     graphs = set(names)
     owned = tuple({p for n in names for p in owned_prefixes(n)})
     # an owned node other than a post is named by its own graph only: when its types change, that
@@ -405,11 +455,10 @@ def _check_shared(nodes: list[str], names: list[str], union: UnionView, checker:
         if node in before and added is not None and node in added.nodes:
             found_rows = _patch(node, *before[node], added, union, checker)
         if found_rows is None:
-            description = union.description(node)
             incoming = union.objects_of(node, objects_of)
-            union.prefetch_types(node, description, class_paths)
+            description, described = union.description_for(node, checker.shapes_for, incoming)
             found = checker.check(node, description, incoming)
-            shared[node] = rows(found) if (description or found) else None
+            shared[node] = rows(found) if (described or found) else None
             if shared[node] is not None:
                 states[node] = _state(description, incoming)
                 deps[node] = noted = {n for n in checker.read if not (sealed and n.startswith(sealed))}
@@ -422,7 +471,7 @@ def _check_shared(nodes: list[str], names: list[str], union: UnionView, checker:
             patched += 1
     cache.set_shared(shared, states, deps, more_deps)
     # the types those class tests read, recorded to tell later when they change
-    cache.record_types({n: union.types(n) for n in read})
+    cache.record_types(union.types_of(sorted(read)))
     return {"nodes_reread": float(reread), "nodes_patched": float(patched)}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.validate_eval import RDF_TYPE
 from kg.validation import UnionView
 
 EX = "http://example.org/"
@@ -45,14 +46,42 @@ def test_a_hub_reads_the_same_through_distinct_as_quad_by_quad():
         assert len(expected[f"<{EX}member>"]) == graphs + 1
 
 
-def test_prefetched_types_of_many_values_equal_one_lookup_each():
-    store = _hub_store(60)
-    prefetched, looked_up = UnionView(store, None), UnionView(store, None)
-    hub = f"<{EX}hub>"
-    description = prefetched.description(hub)
-    prefetched.prefetch_types(hub, description, frozenset({f"<{EX}member>"}))
-    members = [v for v in description[f"<{EX}member>"] if v[0] != '"']
-    assert len(prefetched._types) == len(members)  # read by the one query, the literal left out
-    for m in members:
-        assert prefetched.types(m) == looked_up.types(m)
-    assert prefetched.types(f"<{EX}m0>") == {f"<{EX}Member>"} and prefetched.types(f"<{EX}m1>") == frozenset()
+def test_class_tests_answered_from_one_scan_equal_one_lookup_each():
+    store = _hub_store(300)
+    scanned, looked_up = UnionView(store, None), UnionView(store, None)
+    members = sorted(m for m in scanned.description(f"<{EX}hub>")[f"<{EX}member>"] if m[0] != '"')
+    classes = frozenset({f"<{EX}Member>", f"<{EX}Hub>"})
+    answers = [scanned.has_class(m, classes) for m in members]  # past _MANY_TESTS: from the instance scan
+    assert classes in scanned._instances
+    assert answers == [not classes.isdisjoint(looked_up.types(m)) for m in members]
+    assert answers.count(True) == 150 and scanned.has_class(f"<{EX}hub>", classes)
+
+
+def test_a_hub_is_read_only_on_the_paths_its_shapes_read():
+    store = _hub_store(450)
+    view = UnionView(store, None)
+    hub, label = f"<{EX}hub>", f"<{EX}label>"
+    asked = []
+
+    class Spec:  # a node shape reading only the label
+        properties = [type("PS", (), {"path": label, "disjoint": "", "less_or_equal": ""})()]
+
+    def shapes_for(node, description, incoming):
+        asked.append(set(description))
+        return [Spec]
+
+    description, described = view.description_for(hub, shapes_for, [])
+    assert described and asked == [{RDF_TYPE}]  # the shapes were chosen from the types alone
+    assert description == {RDF_TYPE: {f"<{EX}Hub>", f"<{EX}Other>"}, label: {'"hub"@en'}}
+    small = _hub_store(3)  # a node with few quads is read whole, as before
+    assert UnionView(small, None).description_for(hub, shapes_for, [])[0] == _naive(small, hub)
+    assert UnionView(small, None).description_for(f"<{EX}nothing>", shapes_for, []) == ({}, False)
+
+
+def test_types_of_many_nodes_equal_one_lookup_each():
+    store = _hub_store(1200)  # more members than one query takes
+    store.add(ox.Quad(ox.BlankNode("b1"), TYPE, ox.NamedNode(EX + "Member"), ox.NamedNode(EX + "g0")))
+    nodes = [f"<{EX}m{i}>" for i in range(1200)] + [f"<{EX}hub>", f"<{EX}nothing>", "_:b1"]
+    batched, single = UnionView(store, None).types_of(nodes), UnionView(store, None)
+    assert batched == {n: single.types(n) for n in nodes}
+    assert batched["_:b1"] == {f"<{EX}Member>"} and batched[f"<{EX}nothing>"] == frozenset()

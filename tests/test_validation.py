@@ -334,17 +334,22 @@ def test_generated_shape_functions_equal_the_generic_evaluator(seed_build):
 
 
 def _reads(monkeypatch) -> list[str]:
-    """The nodes validate reads whole from the union (UnionView.description), in order."""
+    """The nodes validate reads whole from the union (UnionView.description, .description_for), in order."""
     from kg.validation import UnionView
 
     read: list[str] = []
-    whole = UnionView.description
+    whole, shaped = UnionView.description, UnionView.description_for
 
     def description(self, node):
         read.append(node)
         return whole(self, node)
 
+    def description_for(self, node, shapes_for, incoming):
+        read.append(node)
+        return shaped(self, node, shapes_for, incoming)
+
     monkeypatch.setattr(UnionView, "description", description)
+    monkeypatch.setattr(UnionView, "description_for", description_for)
     return read
 
 
