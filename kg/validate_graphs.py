@@ -206,11 +206,12 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
     inbound: dict[str, set[str]] = {}
     seeds, shared = [], set(descriptions) - owned
     foreign: set[str] = set()  # another message's posts (a reply's parent): checked by their own graph
+    seeding = derived is None  # (given, `derived` also names the shared nodes the rules describe)
     for t in triples:
         s, p, o = t
         if prefixes and o[0] == "<" and o not in owned and o.startswith(prefixes):
             foreign.add(o)
-        if p in preds or (p == rules.type_predicate and o in classes):
+        if seeding and (p in preds or (p == rules.type_predicate and o in classes)):
             if s in owned or o in owned:
                 seeds.append(t)  # what the rules say about owned nodes is checked with them
             elif p in flips and o[0] != '"':
@@ -237,7 +238,9 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
         for s in sorted(owned):
             mark = len(deferred)
             try:
-                out.rows.extend(rows(checker.check(s, descriptions[s], inbound.get(s, ()), defer)))
+                found = checker.check(s, descriptions[s], inbound.get(s, ()), defer)
+                if found:
+                    out.rows += rows(found)
             except Unresolved:
                 del deferred[mark:]
                 out.recheck.append(s)
