@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import sqlite3
 import sys
 import time
 from dataclasses import astuple
@@ -84,6 +85,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--results", type=Path, help="write the result rows of both validations here (JSON)")
+    parser.add_argument("--save-month-cache", type=Path,
+                        help="copy the validation cache here as the month's build left it (to time that validate again)")
     args = parser.parse_args()
     peak = PeakMemory().__enter__()  # samples until the process ends (a daemon thread)
     from kg.infer import infer_store
@@ -136,6 +139,11 @@ def main() -> None:
     state = BuildState(args.work / "store.state.sqlite")
     build_cache = ValidationCache(args.work / "store.validation.sqlite")
     row["month_graphs_unsettled"] = len(build_cache.unsettled())  # new or rewritten by the month's build
+    if args.save_month_cache:
+        source, copy = sqlite3.connect(args.work / "store.validation.sqlite"), sqlite3.connect(args.save_month_cache)
+        source.backup(copy)
+        source.close()
+        copy.close()
     start = time.perf_counter()
     again = validate(store, build_cache, keys=state.graph_hashes())
     row["month_settle_s"] = time.perf_counter() - start

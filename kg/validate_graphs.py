@@ -28,6 +28,17 @@ def owned_prefixes(graph_name: str) -> tuple[str, ...]:
     return tuple(f"<{match[1]}{kind}" for kind in OWNED_KINDS) if match else ()
 
 
+def all_owned_prefixes(graph_names: Iterable[str]) -> tuple[str, ...]:
+    """owned_prefixes of every message graph among `graph_names`, each once (no regex per graph:
+    a store holds a graph per message)."""
+    bases = set()
+    for name in graph_names:
+        at = name.rfind("/graph/post/")
+        if at >= 0 and len(name) > at + 12 and "/" not in name[at + 12:]:
+            bases.add(name[:at + 1])
+    return tuple(f"<{base}{kind}" for base in sorted(bases) for kind in OWNED_KINDS)
+
+
 _POST = re.compile(r"<(.*/)post/([^/]+)>")
 
 
@@ -250,5 +261,5 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
     return out
 
 
-__all__ = ["Checker", "GraphCheck", "OWNED_KINDS", "check_graph", "describe", "local_consequences",
+__all__ = ["all_owned_prefixes", "Checker", "GraphCheck", "OWNED_KINDS", "check_graph", "describe", "local_consequences",
            "owned_prefixes", "parse_lines", "post_graph", "rows", "subclass_index"]

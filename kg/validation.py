@@ -16,9 +16,8 @@ from kg.infer import INFERRED_GRAPH_SUFFIX
 from kg.validate import ValidationResult
 from kg.validate_eval import (_COMPONENT, RDF_TYPE, Description, NodeSpec, PropertySpec, evaluate, result_text,
                               targeting_predicates)
-from kg.validate_graphs import (OWNED_KINDS, Checker, GraphCheck, _text_rules, check_graph, describe,
-                                local_consequences, owned_prefixes, parse_lines, post_graph, rows,
-                                subclass_index)
+from kg.validate_graphs import (OWNED_KINDS, Checker, GraphCheck, _text_rules, all_owned_prefixes, check_graph,
+                                describe, local_consequences, parse_lines, post_graph, rows, subclass_index)
 from kg.validate_report import StoreReport, shapes_key
 from kg.validation_cache import ValidationCache, value_term
 
@@ -434,7 +433,7 @@ def _check_shared(nodes: list[str], names: list[str], union: UnionView, checker:
     """Check (or patch) the shared nodes and store what was found; the counts of nodes read whole and patched."""
     objects_of = targeting_predicates()[1]
     graphs = set(names)
-    owned = tuple({p for n in names for p in owned_prefixes(n)})
+    owned = all_owned_prefixes(names)
     # an owned node other than a post is named by its own graph only: when its types change, that
     # graph changed, and the shared nodes it names are stale (read whole): no need to note them
     sealed = tuple(p for p in owned if not p.endswith(OWNED_KINDS[1]))

@@ -13,6 +13,7 @@ from kg.validate_graphs import GraphCheck
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS graphs (iri TEXT PRIMARY KEY, key TEXT NOT NULL, spec TEXT NOT NULL, settled INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS graphs_unsettled ON graphs (iri) WHERE settled=0;
 CREATE TABLE IF NOT EXISTS graph_results (iri TEXT NOT NULL, settled INTEGER NOT NULL, row TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS graph_results_iri ON graph_results (iri);
 CREATE TABLE IF NOT EXISTS deferred_values (value TEXT NOT NULL, iri TEXT NOT NULL);
