@@ -261,5 +261,5 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
     return out
 
 
-__all__ = ["all_owned_prefixes", "Checker", "GraphCheck", "OWNED_KINDS", "check_graph", "describe", "local_consequences",
-           "owned_prefixes", "parse_lines", "post_graph", "rows", "subclass_index"]
+__all__ = ["Checker", "GraphCheck", "OWNED_KINDS", "all_owned_prefixes", "check_graph", "describe",
+           "local_consequences", "owned_prefixes", "parse_lines", "post_graph", "rows", "subclass_index"]

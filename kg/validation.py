@@ -79,7 +79,7 @@ class UnionView:
         for start in range(0, len(todo), _TYPES_BATCH):
             batch = todo[start:start + _TYPES_BATCH]
             found_types: dict[str, set[str]] = {n: set() for n in batch}
-            # the store's IRIs were checked when they were written: safe inside <...> in a query
+            # each node is a store IRI, which pyoxigraph checked as SPARQL's parser would: safe in <...>
             for row in self.raw.query(_TYPES_OF.replace("NODES", " ".join(batch)), use_default_graph_as_union=True):
                 found_types[str(row["s"])].add(str(row["t"]))
             for node, types in found_types.items():

@@ -85,3 +85,12 @@ def test_types_of_many_nodes_equal_one_lookup_each():
     batched, single = UnionView(store, None).types_of(nodes), UnionView(store, None)
     assert batched == {n: single.types(n) for n in nodes}
     assert batched["_:b1"] == {f"<{EX}Member>"} and batched[f"<{EX}nothing>"] == frozenset()
+
+
+def test_types_of_iris_with_any_characters_the_store_takes():
+    store = ox.Store()
+    odd = [EX + "a%7Bb%7D", EX + "caf\u00e9/\u4e2d", EX + "x'y(z)#frag", EX + "q?a=1&b=;", "urn:x:y"]
+    for i, iri in enumerate(odd):  # pyoxigraph checks IRIs as SPARQL's parser does; any it took is safe in a query
+        store.add(ox.Quad(ox.NamedNode(iri), TYPE, ox.NamedNode(f"{EX}C{i}"), ox.NamedNode(EX + "g")))
+    nodes = [f"<{iri}>" for iri in odd]
+    assert UnionView(store, None).types_of(nodes) == {n: {f"<{EX}C{i}>"} for i, n in enumerate(nodes)}
