@@ -36,7 +36,7 @@ _DISTINCT = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"  # ?s, ?p bound by sub
 # After this many class tests for the same classes, their instances are read in one index scan and
 # the tests answered from it: a person with a membership in each of thousands of messages, the
 # replied-to posts of a whole archive, would otherwise each be a lookup.
-_MANY_TESTS = 64
+_MANY_TESTS = 2000  # (a lookup costs ~40 us; a scan of a class with 100k instances, seconds)
 _TYPES_OF = "SELECT ?s ?t WHERE { VALUES ?s { NODES } ?s a ?t }"
 _TYPES_BATCH = 500
 

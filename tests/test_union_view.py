@@ -46,7 +46,8 @@ def test_a_hub_reads_the_same_through_distinct_as_quad_by_quad():
         assert len(expected[f"<{EX}member>"]) == graphs + 1
 
 
-def test_class_tests_answered_from_one_scan_equal_one_lookup_each():
+def test_class_tests_answered_from_one_scan_equal_one_lookup_each(monkeypatch):
+    monkeypatch.setattr("kg.validation._MANY_TESTS", 50)
     store = _hub_store(300)
     scanned, looked_up = UnionView(store, None), UnionView(store, None)
     members = sorted(m for m in scanned.description(f"<{EX}hub>")[f"<{EX}member>"] if m[0] != '"')
