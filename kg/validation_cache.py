@@ -125,10 +125,7 @@ class ValidationCache:
 
     def graphs_deferring_on(self, values: Iterable[str]) -> set[str]:
         """Graphs with a class test waiting on one of `values`."""
-        found: set[str] = set()
-        for v in values:
-            found.update(r[0] for r in self._db.execute("SELECT iri FROM deferred_values WHERE value=?", (v,)))
-        return found
+        return self._lookup("SELECT iri FROM deferred_values WHERE value=?", values)
 
     def deferred_among(self, nodes: Iterable[str]) -> set[str]:
         """Those of `nodes` some graph's class test waits on."""
@@ -213,9 +210,13 @@ class ValidationCache:
 
     def dependents(self, values: Iterable[str]) -> set[str]:
         """Shared nodes whose class tests read the types of one of `values`."""
+        return self._lookup("SELECT node FROM shared_deps WHERE value=?", values)
+
+    def _lookup(self, query: str, values: Iterable[str]) -> set[str]:
+        """The first column of `query` (one "?" for the value) over every value."""
         found: set[str] = set()
         for v in values:
-            found.update(r[0] for r in self._db.execute("SELECT node FROM shared_deps WHERE value=?", (v,)))
+            found.update(r[0] for r in self._db.execute(query, (v,)))
         return found
 
     def known_types(self, nodes: Iterable[str]) -> dict[str, frozenset[str]]:
