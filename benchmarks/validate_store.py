@@ -58,6 +58,7 @@ def _build(sources: list[str], work: Path, workers: int, infer: bool) -> dict:
 def _check_all(store, cache, keys: dict[str, str]) -> dict:
     """Every graph's check, as the build makes it, with the read-back timed apart."""
     from kg.validate_graphs import parse_lines
+    from kg.map_stage import derive_and_check
     from kg.validation import BuildChecks
 
     raw = store._store
@@ -70,7 +71,8 @@ def _check_all(store, cache, keys: dict[str, str]) -> dict:
         data = raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
         parsed = list(parse_lines(data.decode("utf-8", "surrogatepass").split("\n")))
         read += time.perf_counter() - start
-        checks.add(name, keys[name], parsed)  # what the build calls for each graph it writes
+        _, _, check, seconds = derive_and_check(name, set(parsed), checks.checker, infer=False)  # as the build does
+        checks.add_check(name, keys[name], check, seconds)
         n, triples = n + 1, triples + len(parsed)
     start = time.perf_counter()
     checks.flush()

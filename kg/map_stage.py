@@ -64,14 +64,22 @@ class Mapper:
         """The graph of `message` given its extraction `result`."""
         triples = self.builder.build(message, result)
         lines = ntriples_lines(triples)
-        # CPU time of this thread: what the rules and the check cost, not what other threads took meanwhile
-        start = time.thread_time()
-        derived = graph_consequences(triples) if self.infer else None
-        infer_seconds, start = time.thread_time() - start, time.thread_time()
-        check = check_graph(iri, list(triples), self.checker, derived) if self.checker is not None else None
+        derived, infer_seconds, check, check_seconds = derive_and_check(iri, triples, self.checker, self.infer)
         inferred = tuple(f"{s} {p} {o} ." for s, p, o in derived) if derived else ()
-        return MappedGraph(iri, input_key, lines_hash(lines), nquads(iri, lines), check,
-                           time.thread_time() - start, inferred, infer_seconds)
+        return MappedGraph(iri, input_key, lines_hash(lines), nquads(iri, lines), check, check_seconds,
+                           inferred, infer_seconds)
+
+
+def derive_and_check(iri: str, triples: set[tuple[str, str, str]], checker: Checker | None,
+                     infer: bool) -> tuple[list | None, float, GraphCheck | None, float]:
+    """(what the rules derive from graph `iri` alone, the seconds that took, its shape check, the
+    seconds that took): each only when asked (`infer`, a `checker`); the check reuses what the rules
+    derived. Seconds are this thread's CPU time, not what other threads took meanwhile."""
+    start = time.thread_time()
+    derived = graph_consequences(triples) if infer else None
+    infer_seconds, start = time.thread_time() - start, time.thread_time()
+    check = check_graph(iri, list(triples), checker, derived) if checker is not None else None
+    return derived, infer_seconds, check, time.thread_time() - start
 
 
 # --- in a worker process -----------------------------------------------------------------------------
@@ -109,4 +117,5 @@ def map_batch(tasks: list[MapTask], blobs: dict[str, bytes]) -> list[MappedGraph
     return out
 
 
-__all__ = ["MapTask", "MappedGraph", "Mapper", "context_bytes", "map_batch", "merged_full", "start_worker"]
+__all__ = ["MapTask", "MappedGraph", "Mapper", "context_bytes", "derive_and_check", "map_batch", "merged_full",
+           "start_worker"]

@@ -17,9 +17,9 @@ from kg.errors import SourceError
 from kg.export import atomic_write
 from kg.identity import Minter, Resolution, person_key, resolve
 from kg.infer import ONTOLOGY_PATH, infer_store, load_ontology
-from kg.infer_local import BuildInference, graph_consequences
+from kg.infer_local import BuildInference
 from kg.kb import kb_files_digest, load_kb
-from kg.map_stage import MapTask, Mapper, context_bytes, map_batch, merged_full, start_worker
+from kg.map_stage import MapTask, Mapper, context_bytes, derive_and_check, map_batch, merged_full, start_worker
 from kg.model import Evidence, ExtractionResult, Mention, Message, Problem, Relation
 from kg.parse.ids import content_key
 from kg.graph_write import GraphWriter, as_graph
@@ -402,17 +402,16 @@ class _Run:
 
         def write(iri: str, triples, input_key: str | None) -> None:
             nonlocal infer_seconds
-            if writer.put(iri, triples, input_key):
-                text = text_triples(triples) if inference is not None or checks is not None else []
-                derived = None
-                if inference is not None:  # the graph's own consequences, which the check reuses
-                    start = time.thread_time()
-                    derived = graph_consequences(set(text))
-                    infer_seconds += time.thread_time() - start
+            if writer.put(iri, triples, input_key) and (inference is not None or checks is not None):
+                derived, seconds, check, check_seconds = derive_and_check(
+                    iri, set(text_triples(triples)), checks.checker if checks is not None else None,
+                    inference is not None)
+                infer_seconds += seconds
+                if inference is not None:
                     inference.written(iri, writer.last_digest, (f"{s} {p} {o} ." for s, p, o in derived),
                                       iri not in known_before)
                 if checks is not None:
-                    checks.add(iri, writer.last_digest, text, derived)
+                    checks.add_check(iri, writer.last_digest, check, check_seconds)
             if self.keep:
                 kept[iri] = triples
 

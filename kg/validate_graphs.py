@@ -122,12 +122,13 @@ def local_consequences(triples: Iterable[tuple[str, str, str]]) -> set[tuple[str
 class Checker:
     """Runs the node shapes on nodes; `is_a` answers from the graph at hand or raises Unresolved."""
 
-    def __init__(self, union_types=None, down=None):
+    def __init__(self, union_has=None, down=None):
         self.specs: tuple[NodeSpec, ...] = node_specs()
         self._compiled = compiled_shapes()
         self.local: dict[str, Description] = {}
         self.owned: set[str] = set()
-        self._union_types, self._down = union_types, down or _ontology_down()
+        # union_has(node, classes): whether the node has one of the classes in the union (kg.validation.UnionView)
+        self._union_has, self._down = union_has, down or _ontology_down()
         self._targets: dict[tuple, tuple] = {}
         self._target_nodes = frozenset(n for spec in self.specs for n in spec.nodes)
         self._subjects_of = targeting_predicates()[0]
@@ -141,9 +142,9 @@ class Checker:
             return True
         if node in self.owned or node[0] == '"':
             return False
-        if self._union_types is None:
+        if self._union_has is None:
             raise Unresolved(node)
-        return not classes.isdisjoint(self._union_types(node))
+        return self._union_has(node, classes)
 
     def shapes_for(self, node: str, description: Description, objects_of) -> tuple[NodeSpec, ...]:
         """The node shapes that target `node`: decided once per combination of types and target predicates."""

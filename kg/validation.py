@@ -59,11 +59,14 @@ class UnionView:
         """The node's rdf:type values in any graph."""
         found = self._types.get(node)
         if found is None:
-            found = frozenset(self._values(_term(node), self._type))
-            if len(self._types) > 500_000:  # bounded: a long archive names many posts once each
-                self._types.clear()
-            self._types[node] = found
+            found = self._remember(node, frozenset(self._values(_term(node), self._type)))
         return found
+
+    def _remember(self, node: str, types: frozenset[str]) -> frozenset[str]:
+        if len(self._types) > 500_000:  # bounded: a long archive names many posts once each
+            self._types.clear()
+        self._types[node] = types
+        return types
 
     def types_of(self, nodes: Iterable[str]) -> dict[str, frozenset[str]]:
         """The types of many nodes, the IRIs among them read a few hundred per query."""
@@ -83,17 +86,14 @@ class UnionView:
             for row in self.raw.query(_TYPES_OF.replace("NODES", " ".join(batch)), use_default_graph_as_union=True):
                 found_types[str(row["s"])].add(str(row["t"]))
             for node, types in found_types.items():
-                out[node] = self._types[node] = frozenset(types)
-            if len(self._types) > 500_000:
-                self._types.clear()
+                out[node] = self._remember(node, frozenset(types))
         return out
 
     def description(self, node: str) -> Description:
         """Everything every graph says about `node` (a triple in several graphs counted once)."""
         term = _term(node)
-        quads = self.raw.quads_for_pattern(term, None, None, None)
-        few = list(itertools.islice(quads, _FEW_QUADS))
-        if len(few) < _FEW_QUADS:
+        few = self._few(term)
+        if few is not None:
             pairs = [(str(q.predicate), str(q.object)) for q in few]
         else:
             pairs = [(str(row["p"]), str(row["o"])) for row in self._distinct(_DISTINCT, s=term)]
@@ -101,10 +101,15 @@ class UnionView:
 
     def _values(self, term, predicate: ox.NamedNode) -> set[str]:
         """The distinct objects of `term` on `predicate` in any graph."""
-        few = list(itertools.islice(self.raw.quads_for_pattern(term, predicate, None, None), _FEW_QUADS))
-        if len(few) < _FEW_QUADS:
+        few = self._few(term, predicate)
+        if few is not None:
             return {str(q.object) for q in few}
         return {str(row["o"]) for row in self._distinct(_DISTINCT, s=term, p=predicate)}
+
+    def _few(self, term, predicate: ox.NamedNode | None = None) -> list | None:
+        """The quads about `term` (on `predicate`) when they are fewer than _FEW_QUADS; None for a hub."""
+        few = list(itertools.islice(self.raw.quads_for_pattern(term, predicate, None, None), _FEW_QUADS))
+        return few if len(few) < _FEW_QUADS else None
 
     def _distinct(self, query: str, **bound):
         return self.raw.query(query, use_default_graph_as_union=True,
@@ -132,8 +137,8 @@ class UnionView:
         (every post) is read by no shape. `shapes_for(node, description, incoming)`: Checker.shapes_for.
         """
         term = _term(node)
-        few = list(itertools.islice(self.raw.quads_for_pattern(term, None, None, None), _FEW_QUADS))
-        if len(few) < _FEW_QUADS:
+        few = self._few(term)
+        if few is not None:
             return describe((node, str(q.predicate), str(q.object)) for q in few).get(node, {}), bool(few)
         description: Description = {RDF_TYPE: set(types)} if (types := self.types(node)) else {}
         for p in targeting_predicates()[0]:
@@ -176,8 +181,9 @@ def text_triples(triples) -> list[tuple[str, str, str]]:
 
 
 class BuildChecks:
-    """Checks each graph the build writes (its triples are at hand: nothing is read back) into a
-    ValidationCache, in batches; `igkg validate` then only settles what needs the union."""
+    """The checks of the graphs the build writes (made as each is mapped, its triples at hand:
+    nothing is read back), into a ValidationCache in batches; `igkg validate` then only settles
+    what needs the union."""
 
     BATCH = 256
 
@@ -188,15 +194,8 @@ class BuildChecks:
         self.seconds = 0.0
         self._batch: list = []
 
-    def add(self, iri: str, digest: str, triples, derived=None) -> None:
-        """Check graph `iri` (N-Triples term triples) whose content hash the build records as `digest`;
-        `derived`: what the rules derive from it, when known (kg.validate_graphs.check_graph)."""
-        start = time.thread_time()  # this thread's CPU: the store loads in other threads are not the check's
-        self.add_check(iri, digest, check_graph(iri, text_triples(triples), self.checker, derived))
-        self.seconds += time.thread_time() - start
-
     def add_check(self, iri: str, digest: str, check: GraphCheck, seconds: float = 0.0) -> None:
-        """Record the check of graph `iri` made elsewhere (kg.map_stage), which took `seconds`."""
+        """Record the check of graph `iri` (kg.map_stage.derive_and_check with `checker`), which took `seconds`."""
         self.seconds += seconds
         self._batch.append((iri, "s:" + digest, check))
         if len(self._batch) >= self.BATCH:
@@ -215,14 +214,13 @@ class _UnionChecker(Checker):
     """A Checker on the union that notes which nodes' types its class tests read (since `read` was reset)."""
 
     def __init__(self, union: UnionView):
-        super().__init__(union.types, union.down)
-        self._union = union
+        super().__init__(union.has_class, union.down)
         self.read: set[str] = set()
 
     def is_a(self, node: str, cls: str) -> bool:
-        """Whether `node` has `cls` (or a subclass) in the union, noting `node`."""
+        """As Checker.is_a, noting `node`."""
         self.read.add(node)
-        return node[0] != '"' and self._union.has_class(node, self._down(cls))
+        return super().is_a(node, cls)
 
 
 class _Added:

@@ -322,7 +322,7 @@ def test_generated_shape_functions_equal_the_generic_evaluator(seed_build):
         edited.replace_graph(name, graph)
     infer_store(edited)
     union = UnionView(edited._store, next(n for n in edited.graph_names() if n.endswith("/graph/inferred")))
-    checker, compiled, compared = Checker(union.types, union.down), compiled_shapes(), 0
+    checker, compiled, compared = Checker(union.has_class, union.down), compiled_shapes(), 0
     for node in sorted({str(q.subject) for q in edited._store.quads_for_pattern(None, None, None, None)}):
         description = union.description(node)
         for spec in checker.shapes_for(node, description, union.objects_of(node, {p for s in node_specs()
