@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.infer import ONTOLOGY_PATH, _ox_rules, default_rules
-from kg.infer_rules import Rules, derive
+from kg.infer_rules import Rules, Templates, derive, templates
 from kg.store import nquads
 
 Triple = tuple[str, str, str]  # N-Triples term texts, as kg.terms.NTriplesTerms spells them
@@ -29,13 +29,45 @@ def text_rules() -> Rules:
     return default_rules().mapped(lambda t: f"<{t}>")
 
 
+@functools.lru_cache(maxsize=1)
+def text_templates() -> Templates:
+    """text_rules compiled to what each kind of triple implies on its own."""
+    return templates(text_rules())
+
+
 def graph_consequences(triples: set[Triple]) -> list[Triple]:
     """What the rules derive from one graph's own triples that the graph does not state.
 
     Every rule but prp-trp has one premise, so the union of these over all graphs is everything the
     data implies, except transitive chains across graphs and what another graph states outright:
-    load_consequences settles both against the store.
+    load_consequences settles both against the store. Each triple's consequences are looked up
+    (kg.infer_rules.Templates); a graph with a triple that leads to a transitive property goes
+    through derive's fixpoint instead, for the chains inside the graph.
     """
+    compiled = text_templates()
+    kind, by_class, by_predicate, chained = text_rules().type_predicate, compiled.by_class, \
+        compiled.by_predicate, compiled.chained
+    out: set[Triple] = set()
+    add = out.add
+    for s, p, o in triples:
+        if p == kind:
+            implied = by_class.get(o)
+            if implied:
+                for q, c in implied:
+                    add((s, q, c))
+            continue
+        implied = by_predicate.get(p)
+        if implied is None:
+            continue
+        if p in chained:
+            return derived_consequences(triples)
+        for shape, q, c in implied[o[0] == '"']:
+            add((s, q, o) if shape == 0 else (o, q, s) if shape == 1 else (s, q, c) if shape == 2 else (o, q, c))
+    return [t for t in out if t not in triples]
+
+
+def derived_consequences(triples: set[Triple]) -> list[Triple]:
+    """graph_consequences by derive's fixpoint, round by round (any graph, transitive chains included)."""
     rules = text_rules()
     preds, classes = rules.triggers()
     kind = rules.type_predicate
@@ -195,4 +227,5 @@ class BuildInference:
             self._rows = []
 
 
-__all__ = ["BuildInference", "load_consequences", "graph_consequences", "rules_key", "text_rules"]
+__all__ = ["BuildInference", "derived_consequences", "graph_consequences", "load_consequences", "rules_key", "text_rules",
+           "text_templates"]

@@ -104,6 +104,57 @@ def consequences(triple: tuple, rules: Rules, is_literal: Callable) -> Iterator[
         yield o, rules.type_predicate, cls
 
 
+# placeholders for a triple's subject and object while its consequences are worked out symbolically
+_S, _O = "\x00subject", "\x00object"
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Everything one triple implies on its own (all rules but prp-trp followed to the end), per kind
+    of triple, so a graph's consequences are looked up rather than derived round by round.
+
+    by_class: class -> ((predicate, object), ...) said of x by (x rdf:type class);
+    by_predicate: predicate -> (for an IRI or blank object, for a literal object), each
+    ((shape, predicate, constant), ...), shape 0: (s q o), 1: (o q s), 2: (s q constant), 3: (o q
+    constant), for (s predicate o);
+    chained: predicates whose triples reach a transitive property (their graphs need derive's fixpoint).
+    """
+
+    by_class: dict
+    by_predicate: dict
+    chained: frozenset
+
+
+def templates(rules: Rules) -> Templates:
+    """The rules compiled to Templates (by following `consequences` on placeholder terms)."""
+    def implied(seed: tuple, literal: bool) -> list[tuple]:
+        seen: set = set()
+        frontier = [seed]
+        while frontier:
+            frontier = [c for t in frontier for c in consequences(t, rules, lambda x: literal and x == _O)
+                        if c != seed and c not in seen and not seen.add(c)]
+        return sorted(seen, key=str)
+
+    by_class = {c: tuple((q, o) for _, q, o in implied((_S, rules.type_predicate, c), False))
+                for c in rules.superclasses}
+    by_predicate, chained = {}, set()
+    preds = rules.triggers()[0] - {rules.type_predicate}
+    for p in preds:
+        both = []
+        for literal in (False, True):
+            shaped = []
+            for s, q, o in implied((_S, p, _O), literal):
+                if q in rules.transitive or p in rules.transitive:
+                    chained.add(p)
+                shape = {(_S, _O): 0, (_O, _S): 1}.get((s, o), 2 if s == _S else 3)
+                if s not in (_S, _O) or (shape >= 2 and o in (_S, _O)):
+                    raise ValueError(f"a rule derives {(s, q, o)} from {p}: not a template shape")
+                shaped.append((shape, q, o if shape >= 2 else None))
+            both.append(tuple(shaped))
+        by_predicate[p] = tuple(both)
+    return Templates(by_class, by_predicate, frozenset(chained | (rules.transitive & preds)))
+
+
 def derive(seeds: Iterable[tuple], rules: Rules, known: Callable[[tuple], bool], is_literal: Callable,
            transitive_edges: Callable[[Hashable], Iterable[tuple]]) -> list[tuple]:
     """Every triple the rules add to a dataset, in a stable order, none already `known`.
@@ -154,4 +205,4 @@ def _closure(edges: list[tuple]) -> Iterator[tuple]:
             yield start, node
 
 
-__all__ = ["MAX_ROUNDS", "NOISE_CLASSES", "Rules", "compile_rules", "consequences", "derive"]
+__all__ = ["MAX_ROUNDS", "NOISE_CLASSES", "Rules", "Templates", "compile_rules", "consequences", "derive", "templates"]
