@@ -8,9 +8,9 @@ from collections.abc import Callable
 from rdflib.namespace import SH
 
 from kg.validate import ValidationResult
-from kg.validate_eval import NodeSpec, PropertySpec, Unresolved, _counted, _result, compare, node_specs
+from kg.validate_eval import RDF_TYPE, NodeSpec, PropertySpec, Unresolved, _counted, _result, compare, node_specs
 
-# (node, description, is_a, defer) -> results; defer as in kg.validate_eval.evaluate
+# (node, description, is_a, defer, local, ks) -> results; defer as in kg.validate_eval.evaluate
 CompiledShape = Callable[..., list[ValidationResult]]
 _CLASS = str(SH.ClassConstraintComponent)
 
@@ -24,12 +24,17 @@ def _emit_value_tests(lines: list[str], ns: dict, owner: str, tests, indent: str
         fail = f"out.append(R(node, {owner}, {name}_c, {var}))"
         if cls:  # a direct sh:class test: an undecidable value is deferred, not failed
             ns[f"{name}_k"] = cls
-            lines += [f"{indent}if {var}[0] == '\"':", f"{indent}    {fail}", f"{indent}else:",
+            lines += [f"{indent}if {var}[0] == '\"':", f"{indent}    {fail}",
+                      f"{indent}elif not {_local_class(var, name + '_k')}:",
                       f"{indent}    try:", f"{indent}        if not is_a({var}, {name}_k):", f"{indent}            {fail}",
                       f"{indent}    except Unresolved:", f"{indent}        if defer is None:", f"{indent}            raise",
                       f"{indent}        defer(R(node, {owner}, {name}_c, {var}), {name}_k)"]
         elif getattr(test, "inline", None):
             lines += [f"{indent}if not {test.inline}:", f"{indent}    {fail}"]
+        elif getattr(test, "pure", False):  # the value alone decides: asked once per distinct value
+            ns[f"{name}_m"] = {}
+            lines += [f"{indent}ok = {name}_m.get({var})", f"{indent}if ok is None:",
+                      f"{indent}    ok = MEMO({name}_m, {name}, {var})", f"{indent}if not ok:", f"{indent}    {fail}"]
         else:
             lines += [f"{indent}if not {name}({var}, is_a):", f"{indent}    {fail}"]
 
@@ -56,7 +61,13 @@ def _emit_property(lines: list[str], ns: dict, i: int, p: PropertySpec) -> None:
         _emit_value_tests(lines, ns, owner, p.tests, "            ")
     if p.qualified is not None:
         ns[f"{owner}_q"] = p.qualified
-        lines += ["        n = 0", "        for v in vs:", f"            if {owner}_q(v, is_a):", "                n += 1"]
+        lines += ["        n = 0", "        for v in vs:"]
+        if (cls := getattr(p.qualified, "class_iri", None)) is not None:  # [ sh:class C ]: inline
+            ns[f"{owner}_qk"] = cls
+            lines += [f"            if v[0] != '\"' and ({_local_class('v', owner + '_qk')} or is_a(v, {owner}_qk)):"]
+        else:
+            lines += [f"            if {owner}_q(v, is_a):"]
+        lines += ["                n += 1"]
         if p.qualified_min is not None:
             lines += [f"        if n < {p.qualified_min}:", f"            out.append(R(node, {owner}, QMIN, ''))"]
         if p.qualified_max is not None:
@@ -74,14 +85,33 @@ def _emit_property(lines: list[str], ns: dict, i: int, p: PropertySpec) -> None:
         lines.append("        pass")
 
 
+def _local_class(var: str, cls: str) -> str:
+    """An expression: `var` is described in the graph at hand (`local`) with class `cls` or a subclass
+    (`ks`: class -> its subclasses). What Checker.is_a answers first, without the call."""
+    return f"((t := local.get({var})) is not None and not ks[{cls}].isdisjoint(t.get(TYPE, ())))"
+
+
+def _memo(memo: dict, test, value: str) -> bool:
+    """test(value), remembered for short values (offsets and codes repeat across graphs, texts do not)."""
+    ok = bool(test(value, None))
+    if len(value) <= 160:
+        if len(memo) >= 100_000:
+            memo.clear()
+        memo[value] = ok
+    return ok
+
+
 def compile_shape(spec: NodeSpec) -> CompiledShape:
     """One function checking a focus node against `spec`, equal to kg.validate_eval.evaluate."""
     ns: dict = {"Unresolved": Unresolved, "COUNTED": _counted, "S": spec,
                 "MIN": str(SH.MinCountConstraintComponent), "MAX": str(SH.MaxCountConstraintComponent),
                 "QMIN": str(SH.QualifiedMinCountConstraintComponent),
                 "QMAX": str(SH.QualifiedMaxCountConstraintComponent),
-                "LTE": str(SH.LessThanOrEqualsConstraintComponent), "LE": _less_or_equal, "R": _make_result}
-    lines = ["def check(node, d, is_a, defer=None):", "    out = []"]
+                "LTE": str(SH.LessThanOrEqualsConstraintComponent), "LE": _less_or_equal, "R": _make_result,
+                "MEMO": _memo, "TYPE": RDF_TYPE, "NO_LOCAL": {}}
+    # local: the graph at hand (node -> description), ks: class -> it and its subclasses (both as the
+    # caller's is_a sees them); a class test they answer skips is_a
+    lines = ["def check(node, d, is_a, defer=None, local=NO_LOCAL, ks=None):", "    out = []"]
     if spec.tests:  # the node's own constraints: the node is the value
         lines.append("    v = node")
         _emit_value_tests(lines, ns, "S", spec.tests, "    ")

@@ -213,7 +213,11 @@ def _value_tests(shapes: Graph, s) -> Iterator[tuple[str, ValueTest]]:
     """(component, test) for each per-value constraint of `s`, in a stable order."""
     if (cls := _one(shapes, s, SH["class"])) is not None:
         c = str(cls)
-        yield str(SH.ClassConstraintComponent), lambda v, is_a: v[0] != '"' and is_a(v, c)
+
+        def has_class(v, is_a, c=c):
+            return v[0] != '"' and is_a(v, c)
+        has_class.class_iri = c  # type: ignore[attr-defined]
+        yield str(SH.ClassConstraintComponent), has_class
     if (datatype := _one(shapes, s, SH.datatype)) is not None:
         d, castable = str(datatype), datatype in _CASTABLE
         if not castable and datatype not in (XSD.string, RDF.langString):
@@ -226,6 +230,7 @@ def _value_tests(shapes: Graph, s) -> Iterator[tuple[str, ValueTest]]:
                 return v[-1] == '"'
             lexical, datatype_, _ = literal_parts(v)
             return datatype_ == d and (not castable or _well_formed(lexical, d))
+        has_datatype.pure = True  # type: ignore[attr-defined]
         if d == XSD_STRING:
             has_datatype.inline = "(v[0] == '\"' and v[-1] == '\"')"  # type: ignore[attr-defined]
         yield str(SH.DatatypeConstraintComponent), has_datatype
@@ -246,17 +251,17 @@ def _value_tests(shapes: Graph, s) -> Iterator[tuple[str, ValueTest]]:
     if (pattern := _one(shapes, s, SH.pattern)) is not None:
         flags = str(_one(shapes, s, SH.flags) or "")
         regex = re.compile(str(pattern), sum({"i": re.I, "s": re.S, "m": re.M, "x": re.X}.get(f, 0) for f in flags))
-        yield str(SH.PatternConstraintComponent), lambda v, _is_a: v[0] != "_" and bool(regex.search(string_value(v)))
+        yield str(SH.PatternConstraintComponent), _pure(lambda v, _is_a: v[0] != "_" and bool(regex.search(string_value(v))))
     for key, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="), (SH.minExclusive, ">"), (SH.maxExclusive, "<")):
         if (bound := _one(shapes, s, key)) is not None:
             name = key.split("#")[1]
             b = nt(bound)
             yield str(SH[name[0].upper() + name[1:] + "ConstraintComponent"]), \
-                lambda v, _is_a, op=op, b=b: compare(v, op, b)
+                _pure(lambda v, _is_a, op=op, b=b: compare(v, op, b))
     for key, op in ((SH.minLength, ">="), (SH.maxLength, "<=")):
         if (n := _one(shapes, s, key)) is not None:
             name, limit = key.split("#")[1], int(n)
-            yield str(SH[name[0].upper() + name[1:] + "ConstraintComponent"]), (
+            yield str(SH[name[0].upper() + name[1:] + "ConstraintComponent"]), _pure(
                 (lambda v, _is_a, limit=limit: v[0] != "_" and len(string_value(v)) >= limit) if op == ">=" else
                 (lambda v, _is_a, limit=limit: v[0] != "_" and len(string_value(v)) <= limit))
     if (inner := _one(shapes, s, SH["not"])) is not None:
@@ -267,6 +272,12 @@ def _value_tests(shapes: Graph, s) -> Iterator[tuple[str, ValueTest]]:
         yield str(SH.OrConstraintComponent), lambda v, is_a: any(t(v, is_a) for t in tests)
     if _one(shapes, s, SH.hasValue) is not None:
         raise UnsupportedShape(f"{s}: sh:hasValue is not compiled (it is not per value)")
+
+
+def _pure(test: ValueTest) -> ValueTest:
+    """Mark a test that the value alone decides (no class test): kg.validate_codegen memoises it."""
+    test.pure = True  # type: ignore[attr-defined]
+    return test
 
 
 def _inline(shapes: Graph, s) -> ValueTest:

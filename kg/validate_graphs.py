@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from kg.validate_eval import RDF_TYPE, Description, NodeSpec, Unresolved, is_tar
 # extractors) is described by many graphs and is checked from the union ("shared" nodes).
 _MESSAGE_GRAPH = re.compile(r"(.*/)graph/post/[^/]+")
 OWNED_KINDS = ("annotation/", "post/", "membership/")
+_NO_TYPES: frozenset = frozenset()
+_OBJECT = operator.itemgetter(2)
 
 
 def owned_prefixes(graph_name: str) -> tuple[str, ...]:
@@ -130,13 +133,18 @@ class Checker:
         # union_has(node, classes): whether the node has one of the classes in the union (kg.validation.UnionView)
         self._union_has, self._down = union_has, down or _ontology_down()
         self._targets: dict[tuple, tuple] = {}
+        self._by_types: dict[frozenset, tuple] = {}
         self._target_nodes = frozenset(n for spec in self.specs for n in spec.nodes)
         self._subjects_of = targeting_predicates()[0]
+        # _down's answers for every class a shape tests (a dict lookup is cheaper than its cache)
+        self._classes: dict[str, frozenset[str]] = {cls: self._down(cls) for cls in _tested_classes(self.specs)}
 
     def is_a(self, node: str, cls: str) -> bool:
         """Whether `node` has `cls` (or a subclass): owned and described nodes answer locally; a shared
         node without the class here may still have it elsewhere: Unresolved, unless the union is at hand."""
-        classes = self._down(cls)
+        classes = self._classes.get(cls)
+        if classes is None:
+            classes = self._classes[cls] = self._down(cls)
         d = self.local.get(node)
         if d is not None and not classes.isdisjoint(d.get(RDF_TYPE, ())):
             return True
@@ -148,23 +156,45 @@ class Checker:
 
     def shapes_for(self, node: str, description: Description, objects_of) -> tuple[NodeSpec, ...]:
         """The node shapes that target `node`: decided once per combination of types and target predicates."""
+        if not objects_of and self._subjects_of.isdisjoint(description) and node not in self._target_nodes:
+            # the common case (most nodes are targeted by class alone): keyed by the types only
+            types = description.get(RDF_TYPE)
+            by_types = frozenset(types) if types else _NO_TYPES
+            found = self._by_types.get(by_types)
+            if found is None:
+                found = self._by_types[by_types] = self._decide(node, description, objects_of, by_types)
+            return found
         key = (frozenset(description.get(RDF_TYPE, ())), self._subjects_of.intersection(description),
                frozenset(objects_of), node if node in self._target_nodes else "")
         found = self._targets.get(key)
         if found is None:
-            types = key[0]
-            is_a = (lambda _n, cls: not self._down(cls).isdisjoint(types))
-            found = self._targets[key] = tuple(s for s in self.specs if is_target(s, node, description, is_a, objects_of))
+            found = self._targets[key] = self._decide(node, description, objects_of, key[0])
         return found
+
+    def _decide(self, node: str, description: Description, objects_of, types: frozenset) -> tuple[NodeSpec, ...]:
+        is_a = (lambda _n, cls: not self._down(cls).isdisjoint(types))
+        return tuple(s for s in self.specs if is_target(s, node, description, is_a, objects_of))
 
     def check(self, node: str, description: Description, objects_of, defer=None) -> list[ValidationResult]:
         """Every result about `node`; Unresolved when a class test other than a direct one cannot tell."""
         out = []
         for spec in self.shapes_for(node, description, objects_of):
-            found = self._compiled[spec.shape](node, description, self.is_a, defer)
+            found = self._compiled[spec.shape](node, description, self.is_a, defer, self.local, self._classes)
             if found:
                 out += found
         return out
+
+
+def _tested_classes(specs: Iterable[NodeSpec]) -> set[str]:
+    """The classes of the shapes' direct and qualified sh:class tests (those kg.validate_codegen inlines)."""
+    out = set()
+    for spec in specs:
+        out.update(cls for _, _, cls in spec.tests if cls)
+        for p in spec.properties:
+            out.update(cls for _, _, cls in p.tests if cls)
+            if (cls := getattr(p.qualified, "class_iri", None)) is not None:
+                out.add(cls)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -195,6 +225,21 @@ def subclass_index(pairs: Iterable[tuple[str, str]]):
     return down
 
 
+def _seeds(triples: Iterable[tuple[str, str, str]], owned: set[str], shared: set[str]) -> list[tuple[str, str, str]]:
+    """The triples whose consequences are about owned nodes (the rules' premises among them); adds to
+    `shared` the shared nodes the rules describe through the graph (prp-inv, prp-symp, prp-rng)."""
+    rules, preds, classes, flips = _text_rules()
+    seeds = []
+    for t in triples:
+        s, p, o = t
+        if p in preds or (p == rules.type_predicate and o in classes):
+            if s in owned or o in owned:
+                seeds.append(t)
+            elif p in flips and o[0] != '"':
+                shared.add(o)
+    return seeds
+
+
 def rows(results: Iterable[ValidationResult]) -> list[list[str]]:
     """Results as JSON-ready rows (field order: kg.validate.ValidationResult's)."""
     return [[r.focus_node, r.result_path, r.constraint_component, r.severity, r.message, r.source_shape, r.value]
@@ -213,24 +258,19 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
     prefixes = owned_prefixes(name)
     descriptions = describe(triples)
     owned = {s for s in descriptions if s.startswith(prefixes)} if prefixes else set()
-    rules, preds, classes, flips = _text_rules()
     objects_of = targeting_predicates()[1]
     inbound: dict[str, set[str]] = {}
-    seeds, shared = [], set(descriptions) - owned
-    foreign: set[str] = set()  # another message's posts (a reply's parent): checked by their own graph
-    seeding = derived is None  # (given, `derived` also names the shared nodes the rules describe)
-    for t in triples:
-        s, p, o = t
-        if prefixes and o[0] == "<" and o not in owned and o.startswith(prefixes):
-            foreign.add(o)
-        if seeding and (p in preds or (p == rules.type_predicate and o in classes)):
-            if s in owned or o in owned:
-                seeds.append(t)  # what the rules say about owned nodes is checked with them
-            elif p in flips and o[0] != '"':
-                shared.add(o)  # a shared node the rules describe through this graph
-        if p in objects_of:
-            inbound.setdefault(o, set()).add(p)
-    for s, p, o in local_consequences(seeds) if derived is None else derived:
+    for d in descriptions.values():  # a few target predicates: looked up per subject, not per triple
+        for p in objects_of:
+            for o in d.get(p, ()):
+                inbound.setdefault(o, set()).add(p)
+    shared = set(descriptions) - owned
+    # another message's posts (a reply's parent): checked by their own graph
+    foreign = {o for o in set(map(_OBJECT, triples)) if o[0] == "<" and o.startswith(prefixes)} - owned \
+        if prefixes else set()
+    if derived is None:
+        derived = local_consequences(_seeds(triples, owned, shared))
+    for s, p, o in derived:  # (it also names the shared nodes the rules describe)
         if s in owned:
             descriptions[s].setdefault(p, set()).add(o)
         else:
@@ -238,8 +278,9 @@ def check_graph(name: str, triples: list[tuple[str, str, str]], checker: Checker
     shared.update(o for o in inbound if o not in owned and o[0] != '"')
     if prefixes:
         foreign.update(n for n in shared if n.startswith(prefixes))
+    posts = prefixes[1:2]  # OWNED_KINDS[1] (none for other graphs)
     out = GraphCheck(shared=sorted(shared - foreign), referenced=sorted(foreign),
-                     exposed=sorted(s for s in owned if s.startswith(prefixes[1:2])))  # OWNED_KINDS[1]: posts
+                     exposed=sorted(s for s in owned if s.startswith(posts)))
     deferred: list = []
 
     def defer(result: ValidationResult, cls: str) -> None:
