@@ -390,7 +390,7 @@ def validate(store, cache: ValidationCache | None = None, keys: dict[str, str] |
     added = None
     if full:
         cache.clear_shared()
-        touched |= cache.all_shared()
+        touched |= cache.all_shared(settled_only=True)  # (the unsettled graphs' are in already)
         retyped = cache.changed_types(union.types_of(sorted(cache.deferred_values())))
     else:
         added = _Added(raw, unsettled, inferred, stale)

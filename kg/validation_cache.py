@@ -136,10 +136,11 @@ class ValidationCache:
         """Every node some graph's class test waits on."""
         return {r[0] for r in self._db.execute("SELECT DISTINCT value FROM deferred_values")}
 
-    def all_shared(self) -> set[str]:
-        """Every shared and referenced node of every cached graph (a full run checks them all)."""
+    def all_shared(self, settled_only: bool = False) -> set[str]:
+        """Every shared and referenced node of every cached graph (a full run checks them all); of the
+        settled graphs only, when the caller has the unsettled ones' specs at hand already."""
         nodes: set[str] = set()
-        for (spec,) in self._db.execute("SELECT spec FROM graphs"):
+        for (spec,) in self._db.execute("SELECT spec FROM graphs" + (" WHERE settled=1" if settled_only else "")):
             data = json.loads(spec)
             nodes.update(data["shared"])
             nodes.update(data["referenced"])
@@ -148,11 +149,17 @@ class ValidationCache:
     def settle(self, settled: Iterable[tuple[str, list[list[str]]]]) -> None:
         """For each (graph IRI, results): replace what validate resolved for it and mark it settled."""
         with self._transaction():
+            # most graphs have no settled results to replace (all of them after a build): one query, not one each
+            had = {r[0] for r in self._db.execute("SELECT DISTINCT iri FROM graph_results WHERE settled=1")}
+            marked = []
             for iri, results in settled:
-                self._db.execute("DELETE FROM graph_results WHERE iri=? AND settled=1", (iri,))
-                self._db.executemany("INSERT INTO graph_results VALUES (?, 1, ?)",
-                                     ((iri, json.dumps(r)) for r in results))
-                self._db.execute("UPDATE graphs SET settled=1 WHERE iri=?", (iri,))
+                if iri in had:
+                    self._db.execute("DELETE FROM graph_results WHERE iri=? AND settled=1", (iri,))
+                if results:
+                    self._db.executemany("INSERT INTO graph_results VALUES (?, 1, ?)",
+                                         ((iri, json.dumps(r)) for r in results))
+                marked.append((iri,))
+            self._db.executemany("UPDATE graphs SET settled=1 WHERE iri=?", marked)
 
     def changed_types(self, types: dict[str, frozenset[str]]) -> set[str]:
         """Record nodes' types; the nodes whose types differ from what was recorded (new nodes included)."""
