@@ -336,8 +336,10 @@ def validate(store, cache: ValidationCache | None = None, keys: dict[str, str] |
     """Validate a kg.store.QuadStore against the shapes; results equal pyshacl's over the union.
 
     Graphs whose check in `cache` was made for their current content (`keys`: graph -> content
-    hash, as kg.state.BuildState records them; without it each graph is read and hashed) are not
-    read again: the build checks each graph as it writes it (kg.pipeline). What a graph could not
+    hash, as kg.state.BuildState records them for every graph the build wrote; without it each graph
+    is read and hashed) are not read again: the build checks each graph as it writes it (kg.pipeline).
+    With `keys` the store's graphs are not listed either: the build's record names them (listing
+    100k names costs ~1 s, pyoxigraph decodes each). What a graph could not
     decide alone is settled here against the union, and only for graphs that changed: shared nodes
     (people, lists, organisations) they describe, class tests on other graphs' nodes, replied-to
     posts no graph describes. A shared node checked before is not read whole again when the changed
@@ -356,7 +358,7 @@ def validate(store, cache: ValidationCache | None = None, keys: dict[str, str] |
     cache = cache if cache is not None else ValidationCache()
     kept = cache.ensure_key(shapes_key())
     keys = keys or {}
-    all_names = store.graph_names()
+    all_names = sorted(keys) if keys else store.graph_names()
     inferred = next((n for n in all_names if n.endswith(INFERRED_GRAPH_SUFFIX)), None)
     names = [n for n in all_names if n != inferred]
     known = cache.keys()
