@@ -82,9 +82,13 @@ class ValidationCache:
 
     def put(self, entries: Iterable[tuple[str, str, GraphCheck]]) -> None:
         """Store new checks (graph IRI, content key, check), unsettled; the old versions' shared nodes go stale."""
+        entries = list(entries)
         with self._transaction():
+            # a build writes mostly new graphs: the ones cached already are found in one query per batch
+            known = self._existing([iri for iri, _, _ in entries])
             for iri, key, check in entries:
-                self._forget(iri)
+                if iri in known:
+                    self._forget(iri)
                 spec = {"shared": check.shared, "referenced": check.referenced, "deferred": check.deferred,
                         "recheck": check.recheck, "exposed": check.exposed}
                 self._db.execute("INSERT INTO graphs VALUES (?, ?, ?, 0)", (iri, key, json.dumps(spec)))
@@ -98,6 +102,15 @@ class ValidationCache:
         with self._transaction():
             for iri in iris:
                 self._forget(iri)
+
+    def _existing(self, iris: list[str]) -> set[str]:
+        """Those of `iris` that have a graph row."""
+        found: set[str] = set()
+        for start in range(0, len(iris), 500):  # (SQLite allows 999 parameters a statement by default)
+            chunk = iris[start:start + 500]
+            found.update(r[0] for r in self._db.execute(
+                f"SELECT iri FROM graphs WHERE iri IN ({','.join('?' * len(chunk))})", chunk))  # noqa: S608 - placeholders only
+        return found
 
     def _forget(self, iri: str) -> None:
         row = self._db.execute("SELECT spec FROM graphs WHERE iri=?", (iri,)).fetchone()
