@@ -44,26 +44,39 @@ def graph_consequences(triples: set[Triple]) -> list[Triple]:
     (kg.infer_rules.Templates); a graph with a triple that leads to a transitive property goes
     through derive's fixpoint instead, for the chains inside the graph.
     """
+    found = _implied(triples, text_templates().chained)
+    if found is None:
+        return derived_consequences(triples)
+    return [t for t in found if t not in triples]
+
+
+def implied(triples: Iterable[Triple]) -> set[Triple]:
+    """Everything the rules but prp-trp derive from these triples, each triple on its own (looked up
+    in kg.infer_rules.Templates; what the triples state may be among it)."""
+    return _implied(triples, frozenset())
+
+
+def _implied(triples: Iterable[Triple], chained: frozenset) -> set[Triple] | None:
+    """implied, or None as soon as a triple's predicate is in `chained`."""
     compiled = text_templates()
-    kind, by_class, by_predicate, chained = text_rules().type_predicate, compiled.by_class, \
-        compiled.by_predicate, compiled.chained
+    kind, by_class, by_predicate = text_rules().type_predicate, compiled.by_class, compiled.by_predicate
     out: set[Triple] = set()
     add = out.add
     for s, p, o in triples:
         if p == kind:
-            implied = by_class.get(o)
-            if implied:
-                for q, c in implied:
+            found = by_class.get(o)
+            if found:
+                for q, c in found:
                     add((s, q, c))
             continue
-        implied = by_predicate.get(p)
-        if implied is None:
+        found = by_predicate.get(p)
+        if found is None:
             continue
         if p in chained:
-            return derived_consequences(triples)
-        for shape, q, c in implied[o[0] == '"']:
+            return None
+        for shape, q, c in found[o[0] == '"']:
             add((s, q, o) if shape == 0 else (o, q, s) if shape == 1 else (s, q, c) if shape == 2 else (o, q, c))
-    return [t for t in out if t not in triples]
+    return out
 
 
 def derived_consequences(triples: set[Triple]) -> list[Triple]:
@@ -231,5 +244,5 @@ class BuildInference:
             self._rows = []
 
 
-__all__ = ["BuildInference", "derived_consequences", "graph_consequences", "load_consequences", "rules_key", "text_rules",
-           "text_templates"]
+__all__ = ["BuildInference", "derived_consequences", "graph_consequences", "implied", "load_consequences", "rules_key",
+           "text_rules", "text_templates"]

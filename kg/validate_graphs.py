@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kg.infer_local import text_rules
-from kg.infer_rules import Rules, consequences
+from kg.infer_local import implied, text_rules
+from kg.infer_rules import Rules
 from kg.validate import ValidationResult
 from kg.validate_codegen import compiled_shapes
 from kg.validate_eval import RDF_TYPE, Description, NodeSpec, Unresolved, is_target, node_specs, targeting_predicates
@@ -106,20 +106,8 @@ def _text_rules() -> tuple[Rules, frozenset, frozenset, frozenset]:
 
 def local_consequences(triples: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
     """What the ontology's rules derive from these triples alone (every rule but transitivity, which
-    needs the union), followed to a fixpoint."""
-    rules, preds, classes, _ = _text_rules()
-    type_ = rules.type_predicate
-    frontier = [t for t in triples if t[1] in preds or (t[1] == type_ and t[2] in classes)]
-    seen: set = set()
-    while frontier:
-        nxt = []
-        for t in frontier:
-            for c in consequences(t, rules, lambda o: o[0] == '"'):
-                if c not in seen:
-                    seen.add(c)
-                    nxt.append(c)
-        frontier = nxt
-    return seen
+    needs the union), followed to the end (kg.infer_local.implied)."""
+    return implied(triples)
 
 
 class Checker:
